@@ -1,0 +1,52 @@
+# Two commands for a fresh machine: `make run` (install, then start the local stack) and
+# `make test` (install, then every check). Everything they need is installed from here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
+RULES := layers/common/python/shop
+
+.PHONY: help venv test lint typecheck template pytest run lock clean
+
+help:
+	@echo "make test   install what is missing, then lint, type-check, validate template.yaml, run every test"
+	@echo "make run    install what is missing, then start the local stack"
+
+$(STAMP): requirements/dev.txt
+	@PYTHON313="$$(tools/find-python313)" || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null; then \
+		rm -rf $(VENV) && "$$PYTHON313" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy $(RULES)
+
+template: venv
+	$(VENV)/bin/cfn-lint template.yaml
+
+pytest: venv
+	$(VENV)/bin/pytest
+
+test: lint typecheck template pytest
+
+run: venv
+	$(PY) -m local start
+
+lock:
+	@PYTHON313="$$(tools/find-python313)" || exit 1; rm -rf /tmp/preorder-shop-lock && \
+	"$$PYTHON313" -m venv /tmp/preorder-shop-lock && \
+	/tmp/preorder-shop-lock/bin/pip install --quiet -r requirements/dev.in && \
+	( echo "# Lock of requirements/dev.in for Python 3.13 (pip freeze). Regenerate with: make lock"; \
+	  /tmp/preorder-shop-lock/bin/pip freeze ) > requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

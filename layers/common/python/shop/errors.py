@@ -1,0 +1,68 @@
+"""Why the shop refuses something. Each error knows the HTTP status an API answers it with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ShopError(Exception):
+    """A refusal a member or staff can act on: a message for people and a code for programs."""
+
+    status = 400
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+class InvalidInput(ShopError):
+    status = 400
+    code = "INVALID_INPUT"
+
+
+class PasswordRejected(ShopError):
+    status = 400
+    code = "PASSWORD_REJECTED"
+
+
+class Forbidden(ShopError):
+    status = 403
+    code = "FORBIDDEN"
+
+
+class NotFound(ShopError):
+    status = 404
+    code = "NOT_FOUND"
+
+
+class Conflict(ShopError):
+    status = 409
+    code = "CONFLICT"
+
+
+class EmailTaken(Conflict):
+    code = "EMAIL_TAKEN"
+
+
+class SoldOut(Conflict):
+    code = "SOLD_OUT"
+
+
+class IllegalTransition(Conflict):
+    code = "ILLEGAL_TRANSITION"
+
+
+class DeadlinePassed(Conflict):
+    code = "DEADLINE_PASSED"
+
+
+class CheckoutRefused(ShopError):
+    """The cart breaks a checkout rule (O1, O2, O6, O7): 422, the request was understood."""
+
+    status = 422
+    code = "CHECKOUT_REFUSED"

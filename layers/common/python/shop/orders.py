@@ -1,0 +1,150 @@
+"""Orders and their lifecycle: the states, the transitions allowed between them, and what an order holds."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shop.catalogue import CountryCode, ProductKind
+from shop.errors import DeadlinePassed, IllegalTransition
+
+SHIPPING_FEE_CENTS = 1800  # rule O5: $18.00 per order number
+RESETTLEMENT_WINDOW = timedelta(days=7)  # rule L4
+
+
+class OrderState(StrEnum):
+    RESERVED = "RESERVED"
+    SHIPPING_DATE_CONFIRMED = "SHIPPING_DATE_CONFIRMED"
+    SETTLEMENT_PENDING = "SETTLEMENT_PENDING"
+    PAYMENT_FAILED = "PAYMENT_FAILED"
+    PAID = "PAID"
+    SHIPPED = "SHIPPED"
+    CANCELLED = "CANCELLED"
+
+
+# The whole lifecycle in one place: from each state, where an order may go next.
+TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
+    OrderState.RESERVED: frozenset({OrderState.SHIPPING_DATE_CONFIRMED, OrderState.CANCELLED}),
+    OrderState.SHIPPING_DATE_CONFIRMED: frozenset({OrderState.SETTLEMENT_PENDING, OrderState.CANCELLED}),
+    OrderState.SETTLEMENT_PENDING: frozenset({OrderState.PAID, OrderState.PAYMENT_FAILED}),
+    OrderState.PAYMENT_FAILED: frozenset(
+        {OrderState.SETTLEMENT_PENDING, OrderState.PAID, OrderState.CANCELLED}
+    ),
+    OrderState.PAID: frozenset({OrderState.SHIPPED}),
+    OrderState.SHIPPED: frozenset(),
+    OrderState.CANCELLED: frozenset(),
+}
+
+# Orders still waiting to reach the member: they block withdrawal (M5) and get release news (C2).
+OPEN_STATES = frozenset(
+    state for state in OrderState if state not in {OrderState.SHIPPED, OrderState.CANCELLED}
+)
+
+
+def check_transition(order_number: str, current: OrderState, target: OrderState) -> None:
+    """Refuse a move the lifecycle does not allow, naming the state the order is in."""
+    if target not in TRANSITIONS[current]:
+        raise IllegalTransition(
+            f"Order {order_number} is {current.value} and cannot become {target.value}.",
+            orderNumber=order_number,
+            currentState=current.value,
+            requestedState=target.value,
+        )
+
+
+class Address(BaseModel):
+    """A postal address. Country is what the checkout rules look at (O1, O2)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=100)
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str | None = Field(default=None, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    region: str | None = Field(default=None, max_length=100)
+    postal_code: str = Field(alias="postalCode", min_length=1, max_length=20)
+    country: CountryCode
+    phone: str | None = Field(default=None, max_length=30)
+
+
+class OrderLine(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    product_id: str = Field(alias="productId")
+    name: str
+    quantity: int = Field(ge=1)
+    unit_price_cents: int = Field(alias="unitPriceCents")
+    release_date: str = Field(alias="releaseDate")
+
+    @property
+    def line_total_cents(self) -> int:
+        return self.quantity * self.unit_price_cents
+
+
+class Order(BaseModel):
+    """One order number: a single pre-ordered product (O3) or all in-stock items of a checkout (O4)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    order_number: str = Field(alias="orderNumber")
+    member_id: str = Field(alias="memberId")
+    email: str
+    checkout_id: str = Field(alias="checkoutId")
+    kind: ProductKind
+    lines: tuple[OrderLine, ...]
+    shipping_address: Address = Field(alias="shippingAddress")
+    billing_address: Address = Field(alias="billingAddress")
+    payment_token: str = Field(alias="paymentToken")
+    state: OrderState = OrderState.RESERVED
+    created_at: datetime = Field(alias="createdAt")
+    shipping_date: str | None = Field(default=None, alias="shippingDate")
+    settlement_attempt: int = Field(default=0, alias="settlementAttempt")
+    resettlement_deadline: datetime | None = Field(default=None, alias="resettlementDeadline")
+    version: int = 0
+
+    @property
+    def items_total_cents(self) -> int:
+        return sum(line.line_total_cents for line in self.lines)
+
+    @property
+    def shipping_fee_cents(self) -> int:
+        return SHIPPING_FEE_CENTS
+
+    @property
+    def total_cents(self) -> int:
+        return self.items_total_cents + self.shipping_fee_cents
+
+    @property
+    def settlement_id(self) -> str:
+        """Names one settlement attempt, so the processor can de-duplicate and late answers are recognised."""
+        return f"{self.order_number}#{self.settlement_attempt}"
+
+
+def resettlement_deadline(failed_at: datetime) -> datetime:
+    """L4: one week from the failure the member is told about."""
+    return failed_at + RESETTLEMENT_WINDOW
+
+
+def deadline_passed(deadline: datetime, now: datetime) -> bool:
+    """The deadline itself is already too late: at +7 days the order is cancelled, at 6 days 23 hours not."""
+    return now >= deadline
+
+
+def check_can_resettle(order: Order, now: datetime) -> None:
+    """L5: a new payment method is accepted for a failed payment, before the deadline only."""
+    check_transition(order.order_number, order.state, OrderState.SETTLEMENT_PENDING)
+    if order.state is not OrderState.PAYMENT_FAILED or order.resettlement_deadline is None:
+        raise IllegalTransition(
+            f"Order {order.order_number} is {order.state.value}; only an order whose payment failed can be re-settled.",
+            orderNumber=order.order_number,
+            currentState=order.state.value,
+        )
+    if deadline_passed(order.resettlement_deadline, now):
+        raise DeadlinePassed(
+            f"The re-settlement deadline of order {order.order_number} passed at "
+            f"{order.resettlement_deadline.isoformat()}; the order is being cancelled.",
+            orderNumber=order.order_number,
+            deadline=order.resettlement_deadline.isoformat(),
+        )
