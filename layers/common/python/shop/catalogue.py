@@ -78,9 +78,7 @@ class Product(BaseModel):
 
     def preorder_closed(self, now: datetime) -> bool:
         return (
-            self.kind is ProductKind.PREORDER
-            and self.preorder_closes_at is not None
-            and now >= self.preorder_closes_at
+            self.kind is ProductKind.PREORDER and self.preorder_closes_at is not None and now >= self.preorder_closes_at
         )
 
 

@@ -109,9 +109,7 @@ def cart_problems(
     return problems
 
 
-def _line_problems(
-    line: CartLine, product: Product | None, destination: Address, now: datetime
-) -> list[Problem]:
+def _line_problems(line: CartLine, product: Product | None, destination: Address, now: datetime) -> list[Problem]:
     if product is None:
         return [Problem("UNKNOWN_PRODUCT", f"There is no product {line.product_id}.", line.product_id)]
     problems = []
@@ -132,9 +130,7 @@ def _line_problems(
             )
         )
     if product.preorder_closed(now):
-        problems.append(
-            Problem("PREORDER_CLOSED", f"Pre-orders for {product.name} are closed.", product.product_id)
-        )
+        problems.append(Problem("PREORDER_CLOSED", f"Pre-orders for {product.name} are closed.", product.product_id))
     if product.kind is ProductKind.IN_STOCK and product.stock is not None and line.quantity > product.stock:
         problems.append(
             Problem(

@@ -27,21 +27,15 @@ def password_violations(password: str) -> list[PasswordViolation]:
     """Every M2 rule the password breaks, so the member fixes them all in one go."""
     violations: list[PasswordViolation] = []
     if len(password) < PASSWORD_MIN_LENGTH:
-        violations.append(
-            PasswordViolation("TOO_SHORT", f"must be at least {PASSWORD_MIN_LENGTH} characters")
-        )
+        violations.append(PasswordViolation("TOO_SHORT", f"must be at least {PASSWORD_MIN_LENGTH} characters"))
     if len(password) > PASSWORD_MAX_LENGTH:
         violations.append(PasswordViolation("TOO_LONG", f"must be at most {PASSWORD_MAX_LENGTH} characters"))
     if any(_is_space(ch) for ch in password):
         violations.append(PasswordViolation("SPACE", "must not contain spaces of any kind"))
     if not any(ch in string.ascii_lowercase for ch in password):
-        violations.append(
-            PasswordViolation("NO_LOWERCASE", "must contain a half-width lowercase letter (a-z)")
-        )
+        violations.append(PasswordViolation("NO_LOWERCASE", "must contain a half-width lowercase letter (a-z)"))
     if not any(ch in string.ascii_uppercase for ch in password):
-        violations.append(
-            PasswordViolation("NO_UPPERCASE", "must contain a half-width uppercase letter (A-Z)")
-        )
+        violations.append(PasswordViolation("NO_UPPERCASE", "must contain a half-width uppercase letter (A-Z)"))
     if not any(ch in string.digits for ch in password):
         violations.append(PasswordViolation("NO_DIGIT", "must contain a half-width digit (0-9)"))
     if not any(ch in PASSWORD_SYMBOLS for ch in password):
@@ -49,11 +43,7 @@ def password_violations(password: str) -> list[PasswordViolation]:
             PasswordViolation("NO_SYMBOL", "must contain a symbol: " + " ".join(sorted(PASSWORD_SYMBOLS)))
         )
     others = sorted(
-        {
-            ch
-            for ch in password
-            if ch not in _ASCII_LETTERS_AND_DIGITS | PASSWORD_SYMBOLS and not _is_space(ch)
-        }
+        {ch for ch in password if ch not in _ASCII_LETTERS_AND_DIGITS | PASSWORD_SYMBOLS and not _is_space(ch)}
     )
     if others:
         violations.append(

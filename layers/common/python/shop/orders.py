@@ -29,18 +29,14 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     OrderState.RESERVED: frozenset({OrderState.SHIPPING_DATE_CONFIRMED, OrderState.CANCELLED}),
     OrderState.SHIPPING_DATE_CONFIRMED: frozenset({OrderState.SETTLEMENT_PENDING, OrderState.CANCELLED}),
     OrderState.SETTLEMENT_PENDING: frozenset({OrderState.PAID, OrderState.PAYMENT_FAILED}),
-    OrderState.PAYMENT_FAILED: frozenset(
-        {OrderState.SETTLEMENT_PENDING, OrderState.PAID, OrderState.CANCELLED}
-    ),
+    OrderState.PAYMENT_FAILED: frozenset({OrderState.SETTLEMENT_PENDING, OrderState.PAID, OrderState.CANCELLED}),
     OrderState.PAID: frozenset({OrderState.SHIPPED}),
     OrderState.SHIPPED: frozenset(),
     OrderState.CANCELLED: frozenset(),
 }
 
 # Orders still waiting to reach the member: they block withdrawal (M5) and get release news (C2).
-OPEN_STATES = frozenset(
-    state for state in OrderState if state not in {OrderState.SHIPPED, OrderState.CANCELLED}
-)
+OPEN_STATES = frozenset(state for state in OrderState if state not in {OrderState.SHIPPED, OrderState.CANCELLED})
 
 
 def check_transition(order_number: str, current: OrderState, target: OrderState) -> None:
