@@ -66,3 +66,8 @@ class CheckoutRefused(ShopError):
 
     status = 422
     code = "CHECKOUT_REFUSED"
+
+
+class Unauthorized(ShopError):
+    status = 401
+    code = "UNAUTHORIZED"

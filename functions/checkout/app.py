@@ -1,0 +1,137 @@
+"""POST /checkout: a signed-in member's cart becomes orders, once, however often it is submitted."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from pydantic import BaseModel, ConfigDict, Field
+
+from shop import emails
+from shop.checkout import MAX_DISTINCT_PRODUCTS, CartLine, plan_checkout
+from shop.errors import InvalidInput
+from shop.order_numbers import OrderNumbers
+from shop.orders import Address, Order
+from shop.views import CheckoutResult
+from shop_aws import dynamodb
+from shop_aws.api import caller, handler_for, json_response, resolver
+from shop_aws.clients import client
+from shop_aws.runtime import clock, logger, metrics
+from shop_aws.settings import settings
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+app = resolver()
+order_numbers = OrderNumbers(clock())
+idempotency = IdempotencyConfig(
+    event_key_jmespath="[member_id, idempotency_key]",
+    payload_validation_jmespath="cart",
+    raise_on_no_idempotency_key=True,
+    expires_after_seconds=24 * 60 * 60,
+)
+persistence = DynamoDBPersistenceLayer(
+    table_name=settings().idempotency_table_name, boto3_client=client("dynamodb")
+)
+
+
+class CheckoutRequest(BaseModel):
+    """What the member confirms (O13): the cart, where it goes, who pays and with what."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    items: list[CartLine] = Field(min_length=1, max_length=MAX_DISTINCT_PRODUCTS * 5)
+    shipping_address: Address = Field(alias="shippingAddress")
+    billing_address: Address = Field(alias="billingAddress")
+    payment_token: str = Field(alias="paymentToken", pattern=r"^[A-Za-z0-9_\-]{4,128}$")
+
+
+class PlaceCheckout(BaseModel):
+    """One submission: who, under which idempotency key, and the cart (the part that must match on retry)."""
+
+    member_id: str
+    email: str
+    idempotency_key: str
+    cart: CheckoutRequest
+
+
+@app.exception_handler(IdempotencyValidationError)
+def _key_reused(_: IdempotencyValidationError) -> Response[Any]:
+    return json_response(
+        422,
+        {
+            "code": "IDEMPOTENCY_KEY_REUSED",
+            "message": f"This {IDEMPOTENCY_HEADER} was already used for a different checkout; use a new key.",
+        },
+    )
+
+
+@app.exception_handler(IdempotencyAlreadyInProgressError)
+def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response[Any]:
+    return json_response(
+        409,
+        {"code": "IN_PROGRESS", "message": "This checkout is already being processed; retry shortly for its result."},
+        headers={"Retry-After": "1"},
+    )
+
+
+@app.post("/checkout")
+def checkout(request: CheckoutRequest) -> Response[CheckoutResult]:
+    member = caller(app)
+    key = (app.current_event.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+    if not key or len(key) > 128:
+        raise InvalidInput(
+            f"The {IDEMPOTENCY_HEADER} header is required (1-128 characters): send the same key when you retry.",
+            field=IDEMPOTENCY_HEADER,
+        )
+    result = place(
+        submission=PlaceCheckout(member_id=member.member_id, email=member.email, idempotency_key=key, cart=request)
+    )
+    return Response(201, "application/json", result)
+
+
+@idempotent_function(
+    data_keyword_argument="submission",
+    persistence_store=persistence,
+    config=idempotency,
+    output_serializer=PydanticSerializer(CheckoutResult),
+)
+def place(submission: PlaceCheckout) -> CheckoutResult:
+    now = clock().now()
+    cart = submission.cart
+    catalogue = dynamodb.get_products(line.product_id for line in cart.items)
+    plan = plan_checkout(cart.items, catalogue, cart.shipping_address, now, order_numbers)
+    checkout_id = uuid.uuid4().hex
+    orders = [
+        Order(
+            orderNumber=planned.order_number,
+            memberId=submission.member_id,
+            email=submission.email,
+            checkoutId=checkout_id,
+            kind=planned.kind,
+            lines=planned.lines,
+            shippingAddress=cart.shipping_address,
+            billingAddress=cart.billing_address,
+            paymentToken=cart.payment_token,
+            createdAt=now,
+        )
+        for planned in plan.orders
+    ]
+    outbox = [dynamodb.outbox_email(emails.order_confirmation(order), now) for order in orders]
+    dynamodb.place_checkout(orders, plan.stock_to_take, outbox)
+    metrics.add_metric(name="OrdersPlaced", unit="Count", value=len(orders))
+    logger.info("checkout placed", extra={"checkout_id": checkout_id, "orders": [o.order_number for o in orders]})
+    return CheckoutResult.of(checkout_id, orders)
+
+
+lambda_handler = handler_for(app, idempotency)

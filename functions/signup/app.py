@@ -1,0 +1,60 @@
+"""POST /members: a visitor becomes a member (rules M2-M4) and is welcomed by email."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shop import emails, members
+from shop_aws import cognito, dynamodb
+from shop_aws.api import handler_for, json_response, resolver
+from shop_aws.runtime import clock, logger
+
+app = resolver()
+
+
+class SignupRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+    name: str = Field(min_length=1, max_length=100)
+    accept_terms: bool = Field(alias="acceptTerms")
+    terms_version: str = Field(alias="termsVersion", min_length=1, max_length=40)
+    is_minor: bool = Field(default=False, alias="isMinor")
+
+
+class SignupResponse(BaseModel):
+    member_id: str = Field(alias="memberId")
+    email: str
+    guardian_consent_assumed: bool = Field(alias="guardianConsentAssumed")
+
+
+@app.post("/members")
+def sign_up(request: SignupRequest) -> Any:
+    now = clock().now()
+    member = members.sign_up(
+        email=request.email,
+        password=request.password,
+        name=request.name,
+        accepted_terms=request.accept_terms,
+        terms_version=request.terms_version,
+        is_minor=request.is_minor,
+        now=now,
+    )
+    member_id = cognito.create_sign_in(member.email, request.password)
+    try:
+        dynamodb.create_member(
+            member_id, member, dynamodb.outbox_email(emails.welcome(member.email, member.name), now), now
+        )
+    except Exception:
+        # The profile could not be stored: remove the sign-in so the address can sign up again.
+        cognito.delete_sign_in(member.email)
+        raise
+    logger.info("member signed up", extra={"member_id": member_id, "minor": member.is_minor})
+    body = SignupResponse(memberId=member_id, email=member.email, guardianConsentAssumed=member.guardian_consent_assumed)
+    return json_response(201, body.model_dump(by_alias=True))
+
+
+lambda_handler = handler_for(app)

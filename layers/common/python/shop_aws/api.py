@@ -1,0 +1,99 @@
+"""What every HTTP function shares: the resolver, error answers, and who is calling."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+from shop.errors import Forbidden, ShopError, Unauthorized
+from shop_aws.runtime import logger, metrics, tracer
+
+STAFF_GROUP = "staff"
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[Any]:
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body), headers=headers)
+
+
+def resolver() -> APIGatewayRestResolver:
+    """A REST resolver validating every payload with pydantic and answering every refusal the same way."""
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    @app.exception_handler(ShopError)
+    def _refused(error: ShopError) -> Response[Any]:
+        logger.info("refused", extra={"code": error.code, "status": error.status})
+        return json_response(error.status, error.to_body())
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[Any]:
+        problems = error.errors()
+        if any(problem.get("type") == "json_invalid" for problem in problems):
+            return json_response(400, {"code": "INVALID_JSON", "message": "The request body is not valid JSON."})
+        fields = [
+            {"field": ".".join(str(part) for part in problem["loc"][1:]) or problem["loc"][0], "message": problem["msg"]}
+            for problem in problems
+        ]
+        message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return json_response(422, {"code": "INVALID_INPUT", "message": message, "errors": fields})
+
+    return app
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in member, from the claims API Gateway's Cognito authorizer checked."""
+
+    member_id: str
+    email: str
+    groups: frozenset[str]
+
+    @property
+    def is_staff(self) -> bool:
+        return STAFF_GROUP in self.groups
+
+
+def caller(app: APIGatewayRestResolver) -> Caller:
+    claims = app.current_event.request_context.authorizer.claims or {}
+    member_id = claims.get("sub")
+    if not member_id:
+        raise Unauthorized("Sign in to do this.")
+    return Caller(member_id=member_id, email=str(claims.get("email", "")), groups=_groups(claims.get("cognito:groups")))
+
+
+def _groups(raw: Any) -> frozenset[str]:
+    """API Gateway flattens the groups claim to text: "staff", "staff,ops" or "[staff ops]"."""
+    if raw is None:
+        return frozenset()
+    if isinstance(raw, list):
+        return frozenset(str(group) for group in raw)
+    return frozenset(part for part in str(raw).strip("[]").replace(",", " ").split() if part)
+
+
+def staff_only(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """Middleware for /admin routes: the staff group only."""
+    if not caller(app).is_staff:
+        raise Forbidden("Only shop staff may do this.")
+    return next_middleware(app)
+
+
+def handler_for(
+    app: APIGatewayRestResolver, idempotency: IdempotencyConfig | None = None
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point: Powertools' logger context, metrics and tracing around the resolver."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if idempotency is not None:
+            idempotency.register_lambda_context(context)
+        return app.resolve(event, context)
+
+    return lambda_handler

@@ -1,0 +1,576 @@
+"""The shop's single DynamoDB table: how products, members, orders and the outbox are stored.
+
+Item layout and access patterns are written down in docs/data-model.md. Every state change is a
+conditional write on the state it leaves; anything that must happen with it (stock, outbox, index
+entries) is in the same transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from shop.catalogue import Product
+from shop.clock import iso, parse_iso
+from shop.emails import Email
+from shop.errors import Conflict, EmailTaken, IllegalTransition, NotFound, SoldOut
+from shop.members import NewMember
+from shop.orders import Order, OrderState, check_transition
+from shop_aws.clients import client
+from shop_aws.settings import settings
+
+RESETTLEMENT_INDEX = "ResettlementDeadlines"
+PRODUCT_ORDERS_INDEX = "ProductOpenOrders"
+LISTINGS_INDEX = "Listings"
+OUTBOX_RETENTION = timedelta(days=30)
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_attributes(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(value) for key, value in values.items() if value is not None}
+
+
+def from_attributes(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _plain(_deserializer.deserialize(value)) for key, value in item.items()}
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; the shop only stores integers (cents, counts)."""
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _table() -> str:
+    return settings().table_name
+
+
+def _order_key(order_number: str) -> dict[str, Any]:
+    return {"PK": {"S": f"ORDER#{order_number}"}, "SK": {"S": "ORDER"}}
+
+
+def _product_key(product_id: str) -> dict[str, Any]:
+    return {"PK": {"S": f"PRODUCT#{product_id}"}, "SK": {"S": "PRODUCT"}}
+
+
+def encode_cursor(key: Mapping[str, Any] | None) -> str | None:
+    """An opaque page cursor for clients, from DynamoDB's LastEvaluatedKey."""
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Conflict("The page cursor is not valid; start again from the first page.") from error
+    if not isinstance(decoded, dict):
+        raise Conflict("The page cursor is not valid; start again from the first page.")
+    return decoded
+
+
+# ---------------------------------------------------------------- outbox
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """Something to deliver after the transaction that decided it commits: an email or a bus event."""
+
+    attributes: dict[str, Any]
+
+    @property
+    def outbox_id(self) -> str:
+        return str(self.attributes["outboxId"])
+
+
+def outbox_email(email: Email, now: datetime) -> OutboxEntry:
+    return _outbox_entry(
+        now,
+        kind="EMAIL",
+        emailKind=email.kind,
+        to=email.to,
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        orderNumber=email.order_number,
+    )
+
+
+def outbox_event(detail_type: str, detail: Mapping[str, Any], now: datetime) -> OutboxEntry:
+    return _outbox_entry(now, kind="EVENT", detailType=detail_type, detail=json.dumps(detail, sort_keys=True))
+
+
+def _outbox_entry(now: datetime, **attributes: Any) -> OutboxEntry:
+    outbox_id = uuid.uuid4().hex
+    return OutboxEntry(
+        {
+            "PK": f"OUTBOX#{outbox_id}",
+            "SK": "OUTBOX",
+            "outboxId": outbox_id,
+            "createdAt": iso(now),
+            "expiresAt": int((now + OUTBOX_RETENTION).timestamp()),
+            **attributes,
+        }
+    )
+
+
+def _put_outbox(entry: OutboxEntry) -> dict[str, Any]:
+    return {
+        "Put": {
+            "TableName": _table(),
+            "Item": to_attributes(entry.attributes),
+            "ConditionExpression": "attribute_not_exists(PK)",
+        }
+    }
+
+
+def record_email_sent(outbox_id: str, order_number: str | None, subject: str, kind: str, sent_at: datetime) -> None:
+    """M6: the order's history lists every email sent about it (subject, time)."""
+    if order_number is None:
+        return
+    client("dynamodb").put_item(
+        TableName=_table(),
+        Item=to_attributes(
+            {
+                "PK": f"ORDER#{order_number}",
+                "SK": f"EMAIL#{iso(sent_at)}#{outbox_id}",
+                "type": "EMAIL_SENT",
+                "subject": subject,
+                "emailKind": kind,
+                "sentAt": iso(sent_at),
+            }
+        ),
+    )
+
+
+def email_history(order_number: str) -> list[dict[str, Any]]:
+    response = client("dynamodb").query(
+        TableName=_table(),
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :email)",
+        ExpressionAttributeValues={":pk": {"S": f"ORDER#{order_number}"}, ":email": {"S": "EMAIL#"}},
+    )
+    return [from_attributes(item) for item in response["Items"]]
+
+
+# ---------------------------------------------------------------- products
+
+
+def _product_item(product: Product, version: int) -> dict[str, Any]:
+    body = product.model_dump(mode="json", by_alias=True)
+    body["blockedRegions"] = sorted(product.blocked_regions)
+    return {
+        "PK": f"PRODUCT#{product.product_id}",
+        "SK": "PRODUCT",
+        "type": "PRODUCT",
+        "GSI1PK": "CATALOGUE",
+        "GSI1SK": product.product_id,
+        "version": version,
+        **body,
+    }
+
+
+_PRODUCT_FIELDS = frozenset(Product.model_fields[name].alias or name for name in Product.model_fields)
+
+
+def _product_from(item: Mapping[str, Any]) -> tuple[Product, int]:
+    values = from_attributes(item)
+    return Product.model_validate({k: v for k, v in values.items() if k in _PRODUCT_FIELDS}), int(values["version"])
+
+
+def create_product(product: Product) -> None:
+    try:
+        client("dynamodb").put_item(
+            TableName=_table(),
+            Item=to_attributes(_product_item(product, version=1)),
+            ConditionExpression="attribute_not_exists(PK)",
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise Conflict(f"Product {product.product_id} already exists.", productId=product.product_id) from error
+        raise
+
+
+def replace_product(product: Product, expected_version: int) -> int:
+    """Write staff's changes if nobody (a checkout included) changed the product since it was read."""
+    new_version = expected_version + 1
+    try:
+        client("dynamodb").put_item(
+            TableName=_table(),
+            Item=to_attributes(_product_item(product, version=new_version)),
+            ConditionExpression="version = :read",
+            ExpressionAttributeValues={":read": {"N": str(expected_version)}},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise Conflict(
+                f"Product {product.product_id} changed while you edited it; read it again and retry.",
+                productId=product.product_id,
+            ) from error
+        raise
+    return new_version
+
+
+def get_product(product_id: str) -> tuple[Product, int] | None:
+    response = client("dynamodb").get_item(TableName=_table(), Key=_product_key(product_id), ConsistentRead=True)
+    return _product_from(response["Item"]) if "Item" in response else None
+
+
+def get_products(product_ids: Iterable[str]) -> dict[str, Product]:
+    """One BatchGetItem for a whole cart (at most 20 products), retrying only what DynamoDB left over."""
+    keys = [_product_key(pid) for pid in dict.fromkeys(product_ids)]
+    found: dict[str, Product] = {}
+    request: dict[str, Any] = {_table(): {"Keys": keys, "ConsistentRead": True}}
+    while keys and request:
+        response = client("dynamodb").batch_get_item(RequestItems=request)
+        for item in response["Responses"].get(_table(), []):
+            product, _ = _product_from(item)
+            found[product.product_id] = product
+        request = response.get("UnprocessedKeys") or {}
+    return found
+
+
+def list_products(limit: int, cursor: str | None) -> tuple[list[Product], str | None]:
+    query: dict[str, Any] = {
+        "TableName": _table(),
+        "IndexName": LISTINGS_INDEX,
+        "KeyConditionExpression": "GSI1PK = :catalogue",
+        "ExpressionAttributeValues": {":catalogue": {"S": "CATALOGUE"}},
+        "Limit": limit,
+    }
+    start = decode_cursor(cursor)
+    if start:
+        query["ExclusiveStartKey"] = start
+    response = client("dynamodb").query(**query)
+    products = [_product_from(item)[0] for item in response["Items"]]
+    return products, encode_cursor(response.get("LastEvaluatedKey"))
+
+
+# ---------------------------------------------------------------- members
+
+
+def create_member(member_id: str, member: NewMember, welcome: OutboxEntry, now: datetime) -> None:
+    """Profile, email lock (M3: one member per address whatever its case) and welcome email, together."""
+    profile = {
+        "PK": f"MEMBER#{member_id}",
+        "SK": "PROFILE",
+        "type": "MEMBER",
+        "memberId": member_id,
+        "email": member.email,
+        "name": member.name,
+        "termsVersion": member.terms_version,
+        "termsAcceptedAt": iso(member.terms_accepted_at),
+        "isMinor": member.is_minor,
+        "guardianConsentAssumed": member.guardian_consent_assumed,
+        "createdAt": iso(now),
+    }
+    lock = {"PK": f"EMAIL#{member.email}", "SK": "EMAIL", "type": "EMAIL_LOCK", "memberId": member_id}
+    try:
+        client("dynamodb").transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": _table(),
+                        "Item": to_attributes(lock),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": _table(),
+                        "Item": to_attributes(profile),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                _put_outbox(welcome),
+            ]
+        )
+    except ClientError as error:
+        if _cancelled_by_condition(error, 0):
+            raise EmailTaken(f"A member with the email address {member.email} already exists.") from error
+        raise
+
+
+def get_member(member_id: str) -> dict[str, Any] | None:
+    response = client("dynamodb").get_item(
+        TableName=_table(), Key={"PK": {"S": f"MEMBER#{member_id}"}, "SK": {"S": "PROFILE"}}
+    )
+    return from_attributes(response["Item"]) if "Item" in response else None
+
+
+# ---------------------------------------------------------------- orders
+
+
+def _order_item(order: Order) -> dict[str, Any]:
+    body = order.model_dump(mode="json", by_alias=True, exclude_none=True)
+    body["createdAt"] = iso(order.created_at)
+    return {
+        "PK": f"ORDER#{order.order_number}",
+        "SK": "ORDER",
+        "type": "ORDER",
+        "GSI1PK": f"MEMBER#{order.member_id}",
+        "GSI1SK": order.order_number,
+        **body,
+    }
+
+
+def _product_index_entry(order_number: str, product_id: str) -> dict[str, Any]:
+    """Makes an open order findable from its product (shipping dates, release news)."""
+    return {
+        "PK": f"ORDER#{order_number}",
+        "SK": f"PRODUCT#{product_id}",
+        "type": "ORDER_PRODUCT",
+        "GSI2PK": f"PRODUCT#{product_id}",
+        "GSI2SK": order_number,
+    }
+
+
+def order_from(item: Mapping[str, Any]) -> Order:
+    values = from_attributes(item)
+    if "resettlementDeadline" in values:
+        values["resettlementDeadline"] = parse_iso(values["resettlementDeadline"])
+    values["createdAt"] = parse_iso(values["createdAt"])
+    return Order.model_validate({k: v for k, v in values.items() if k in _ORDER_FIELDS})
+
+
+_ORDER_FIELDS = frozenset(Order.model_fields[name].alias or name for name in Order.model_fields)
+
+
+def place_checkout(orders: list[Order], stock_to_take: Mapping[str, int], outbox: list[OutboxEntry]) -> None:
+    """Every order, index entry, stock decrement and email of one checkout: all or nothing (O7)."""
+    stock_updates = [
+        {
+            "Update": {
+                "TableName": _table(),
+                "Key": _product_key(product_id),
+                "UpdateExpression": "SET stock = stock - :quantity, version = version + :one",
+                "ConditionExpression": "attribute_exists(PK) AND kind = :in_stock AND stock >= :quantity",
+                "ExpressionAttributeValues": {
+                    ":quantity": {"N": str(quantity)},
+                    ":one": {"N": "1"},
+                    ":in_stock": {"S": "IN_STOCK"},
+                },
+            }
+        }
+        for product_id, quantity in stock_to_take.items()
+    ]
+    puts = [_order_item(order) for order in orders] + [
+        _product_index_entry(order.order_number, line.product_id) for order in orders for line in order.lines
+    ]
+    items = stock_updates + [
+        {"Put": {"TableName": _table(), "Item": to_attributes(put), "ConditionExpression": "attribute_not_exists(PK)"}}
+        for put in puts
+    ]
+    items += [_put_outbox(entry) for entry in outbox]
+    try:
+        client("dynamodb").transact_write_items(TransactItems=items)
+    except ClientError as error:
+        sold_out = [
+            product_id for index, product_id in enumerate(stock_to_take) if _cancelled_by_condition(error, index)
+        ]
+        if sold_out:
+            names = {line.product_id: line.name for order in orders for line in order.lines}
+            raise SoldOut(
+                "Sold out: " + ", ".join(f"{names[pid]} ({pid})" for pid in sold_out) + ". Nothing was ordered.",
+                productIds=sold_out,
+            ) from error
+        if _is_conflict(error):
+            raise Conflict("The shop is busy with the same products; please confirm your order again.") from error
+        raise
+
+
+def get_order(order_number: str) -> Order | None:
+    response = client("dynamodb").get_item(TableName=_table(), Key=_order_key(order_number), ConsistentRead=True)
+    return order_from(response["Item"]) if "Item" in response else None
+
+
+@dataclass
+class Transition:
+    """One conditional move of an order from the state it is in, with everything that goes with it."""
+
+    order: Order
+    target: OrderState
+    set_values: dict[str, Any] = field(default_factory=dict)
+    remove: list[str] = field(default_factory=list)
+    condition: str | None = None
+    condition_values: dict[str, Any] = field(default_factory=dict)
+    outbox: list[OutboxEntry] = field(default_factory=list)
+    extra: list[dict[str, Any]] = field(default_factory=list)
+
+
+def apply_transition(transition: Transition) -> None:
+    """Write the move only if the order is still in the state it was read in; otherwise a 409 naming it."""
+    order = transition.order
+    check_transition(order.order_number, order.state, transition.target)
+    values = {":from": order.state.value, ":to": transition.target.value, ":one": 1, **transition.condition_values}
+    names = {"#state": "state", "#version": "version"}
+    set_parts = ["#state = :to", "#version = if_not_exists(#version, :zero) + :one"]
+    values[":zero"] = 0
+    for index, (name, value) in enumerate(transition.set_values.items()):
+        names[f"#s{index}"] = name
+        values[f":s{index}"] = value
+        set_parts.append(f"#s{index} = :s{index}")
+    expression = "SET " + ", ".join(set_parts)
+    if transition.remove:
+        for index, name in enumerate(transition.remove):
+            names[f"#r{index}"] = name
+        expression += " REMOVE " + ", ".join(f"#r{index}" for index in range(len(transition.remove)))
+    condition = "#state = :from" + (f" AND ({transition.condition})" if transition.condition else "")
+    update = {
+        "Update": {
+            "TableName": _table(),
+            "Key": _order_key(order.order_number),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_attributes(values),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+    }
+    items = [update, *transition.extra, *(_put_outbox(entry) for entry in transition.outbox)]
+    try:
+        client("dynamodb").transact_write_items(TransactItems=items)
+    except ClientError as error:
+        if _cancelled_by_condition(error, 0):
+            current = _state_in_cancellation(error) or "unknown"
+            raise IllegalTransition(
+                f"Order {order.order_number} is {current} now and cannot become {transition.target.value}.",
+                orderNumber=order.order_number,
+                currentState=current,
+                requestedState=transition.target.value,
+            ) from error
+        if _is_conflict(error):
+            raise Conflict(f"Order {order.order_number} is being changed by another request; try again.") from error
+        raise
+
+
+def close_product_index_entries(order: Order) -> list[dict[str, Any]]:
+    """A shipped or cancelled order leaves its products' open-order index."""
+    return [
+        {
+            "Update": {
+                "TableName": _table(),
+                "Key": {"PK": {"S": f"ORDER#{order.order_number}"}, "SK": {"S": f"PRODUCT#{line.product_id}"}},
+                "UpdateExpression": "REMOVE GSI2PK, GSI2SK",
+            }
+        }
+        for line in order.lines
+    ]
+
+
+def return_stock(order: Order) -> list[dict[str, Any]]:
+    """A cancelled in-stock order puts its quantities back on the shelf."""
+    if order.kind.value != "IN_STOCK":
+        return []
+    return [
+        {
+            "Update": {
+                "TableName": _table(),
+                "Key": _product_key(line.product_id),
+                "UpdateExpression": "SET stock = stock + :quantity, version = version + :one",
+                "ConditionExpression": "attribute_exists(PK)",
+                "ExpressionAttributeValues": {":quantity": {"N": str(line.quantity)}, ":one": {"N": "1"}},
+            }
+        }
+        for line in order.lines
+    ]
+
+
+def product_open_orders(product_id: str, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
+    """One page of the product's open order numbers, oldest first."""
+    query: dict[str, Any] = {
+        "TableName": _table(),
+        "IndexName": PRODUCT_ORDERS_INDEX,
+        "KeyConditionExpression": "GSI2PK = :product",
+        "ExpressionAttributeValues": {":product": {"S": f"PRODUCT#{product_id}"}},
+        "Limit": limit,
+    }
+    start = decode_cursor(cursor)
+    if start:
+        query["ExclusiveStartKey"] = start
+    response = client("dynamodb").query(**query)
+    numbers = [item["GSI2SK"]["S"] for item in response["Items"]]
+    return numbers, encode_cursor(response.get("LastEvaluatedKey"))
+
+
+def resettlement_index_values(deadline: datetime, order_number: str) -> dict[str, Any]:
+    """Puts a failed payment into the sparse deadline index, which the expiry job reads alone."""
+    return {"GSI3PK": "RESETTLEMENT", "GSI3SK": f"{iso(deadline)}#{order_number}"}
+
+
+RESETTLEMENT_INDEX_ATTRIBUTES = ["GSI3PK", "GSI3SK"]
+
+
+def orders_past_deadline(now: datetime, limit: int) -> list[str]:
+    """Order numbers whose re-settlement deadline is at or before now, earliest first (rule L6)."""
+    response = client("dynamodb").query(
+        TableName=_table(),
+        IndexName=RESETTLEMENT_INDEX,
+        KeyConditionExpression="GSI3PK = :index AND GSI3SK <= :now",
+        ExpressionAttributeValues={":index": {"S": "RESETTLEMENT"}, ":now": {"S": f"{iso(now)}#~"}},
+        Limit=limit,
+    )
+    return [item["PK"]["S"].removeprefix("ORDER#") for item in response["Items"]]
+
+
+def require_order(order_number: str) -> Order:
+    order = get_order(order_number)
+    if order is None:
+        raise NotFound(f"There is no order {order_number}.", orderNumber=order_number)
+    return order
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _reasons(error: ClientError) -> list[dict[str, Any]]:
+    if error.response["Error"]["Code"] != "TransactionCanceledException":
+        return []
+    reasons = error.response.get("CancellationReasons")
+    if reasons is None:
+        reasons = _reasons_from_message(error.response["Error"].get("Message", ""))
+    return list(reasons)
+
+
+def _reasons_from_message(message: str) -> list[dict[str, Any]]:
+    """Some SDK paths only carry the reasons in the message: '[ConditionalCheckFailed, None]'."""
+    start, end = message.find("["), message.rfind("]")
+    if start < 0 or end < start:
+        return []
+    return [{"Code": code.strip()} for code in message[start + 1 : end].split(",")]
+
+
+def _cancelled_by_condition(error: ClientError, index: int) -> bool:
+    reasons = _reasons(error)
+    return index < len(reasons) and reasons[index].get("Code") == "ConditionalCheckFailed"
+
+
+def _state_in_cancellation(error: ClientError) -> str | None:
+    reasons = _reasons(error)
+    if reasons and "Item" in reasons[0]:
+        return str(reasons[0]["Item"].get("state", {}).get("S"))
+    return None
+
+
+def _is_conflict(error: ClientError) -> bool:
+    code = error.response["Error"]["Code"]
+    if code in {"TransactionConflictException", "TransactionInProgressException"}:
+        return True
+    return any(reason.get("Code") == "TransactionConflict" for reason in _reasons(error))

@@ -1,0 +1,25 @@
+"""Typed settings from the environment that template.yaml gives every function."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    table_name: str = Field(alias="TABLE_NAME")
+    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME")
+    shipping_date_queue_url: str = Field(alias="SHIPPING_DATE_QUEUE_URL")
+    user_pool_id: str = Field(alias="USER_POOL_ID")
+    sender_address: str = Field(alias="SENDER_ADDRESS")
+    payment_event_source: str = Field(default="payment.processor", alias="PAYMENT_EVENT_SOURCE")
+
+
+@cache
+def settings() -> Settings:
+    return Settings.model_validate(os.environ)

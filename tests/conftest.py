@@ -1,0 +1,25 @@
+"""Test set-up: fake AWS credentials, moto active before any handler is imported, a clock tests can move."""
+
+from __future__ import annotations
+
+import os
+
+from local.template import load
+
+# Before anything imports boto3 or a handler: no real AWS, ever.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        # moto serves DynamoDB streams only on the classic endpoint (see STACK-NOTES).
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_DEV": "false",
+    }
+)
+
+# The template's literal settings (metrics namespace, log level, ...) before Powertools is imported.
+os.environ.update({k: v for k, v in load().globals["Environment"]["Variables"].items() if isinstance(v, str)})
