@@ -90,6 +90,7 @@ def api_event(
     method: str,
     resource: str,
     path: str,
+    *,
     path_parameters: dict[str, str] | None = None,
     body: Any = None,
     headers: dict[str, str] | None = None,
@@ -245,7 +246,7 @@ class QueuePump:
         for _ in range(max_rounds):
             count, failed = self.pump_once()
             handled += count - failed
-            if count == 0 or count == failed:
+            if count in {0, failed}:
                 break
         return handled
 

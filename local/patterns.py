@@ -33,10 +33,10 @@ def _field_matches(rule: Any, value: Any) -> bool:
     return any(_value_matches(option, candidate) for option in rule for candidate in candidates)
 
 
-def _value_matches(option: Any, value: Any) -> bool:
+def _value_matches(option: Any, value: Any) -> bool:  # noqa: PLR0911 - one return per operator
     if not isinstance(option, dict):
         return value is not _ABSENT and option == value
-    (name, argument), = option.items()
+    ((name, argument),) = option.items()
     if name == "exists":
         return (value is not _ABSENT) == bool(argument)
     if value is _ABSENT:

@@ -150,6 +150,8 @@ def _create_user_pools(session: boto3.session.Session, template: Template, resol
     for logical_id, resource in template.of_type("AWS::Cognito::UserPoolGroup").items():
         props = resource["Properties"]
         cognito.create_group(
-            GroupName=props["GroupName"], UserPoolId=resolver.resolve(props["UserPoolId"]), Description=props.get("Description", "")
+            GroupName=props["GroupName"],
+            UserPoolId=resolver.resolve(props["UserPoolId"]),
+            Description=props.get("Description", ""),
         )
         resolver.refs[logical_id] = props["GroupName"]

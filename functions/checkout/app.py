@@ -40,9 +40,7 @@ idempotency = IdempotencyConfig(
     raise_on_no_idempotency_key=True,
     expires_after_seconds=24 * 60 * 60,
 )
-persistence = DynamoDBPersistenceLayer(
-    table_name=settings().idempotency_table_name, boto3_client=client("dynamodb")
-)
+persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table_name, boto3_client=client("dynamodb"))
 
 
 class CheckoutRequest(BaseModel):

@@ -24,9 +24,7 @@ from shop_aws.settings import settings
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 idempotency = IdempotencyConfig(event_key_jmespath="outboxId", expires_after_seconds=7 * 24 * 60 * 60)
-persistence = DynamoDBPersistenceLayer(
-    table_name=settings().idempotency_table_name, boto3_client=client("dynamodb")
-)
+persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table_name, boto3_client=client("dynamodb"))
 
 
 @idempotent_function(data_keyword_argument="entry", persistence_store=persistence, config=idempotency)

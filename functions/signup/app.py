@@ -53,7 +53,9 @@ def sign_up(request: SignupRequest) -> Any:
         cognito.delete_sign_in(member.email)
         raise
     logger.info("member signed up", extra={"member_id": member_id, "minor": member.is_minor})
-    body = SignupResponse(memberId=member_id, email=member.email, guardianConsentAssumed=member.guardian_consent_assumed)
+    body = SignupResponse(
+        memberId=member_id, email=member.email, guardianConsentAssumed=member.guardian_consent_assumed
+    )
     return json_response(201, body.model_dump(by_alias=True))
 
 

@@ -60,6 +60,7 @@ class Shop:
         method: str,
         path: str,
         body: Any = None,
+        *,
         member: Member | None = None,
         headers: dict[str, str] | None = None,
         query: dict[str, str] | None = None,
@@ -129,3 +130,49 @@ class Shop:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+
+def checkout(shop: Shop, member: Member, body: dict[str, Any], key: str = "checkout-key-1") -> Answer:
+    return shop.call("POST", "/checkout", body, member=member, headers={"Idempotency-Key": key})
+
+
+def orders_in_table(shop: Shop) -> list[dict[str, Any]]:
+    return _items_of_type(shop, "ORDER")
+
+
+def outbox_entries(shop: Shop) -> list[dict[str, Any]]:
+    return [item for item in _all_items(shop) if item["PK"].startswith("OUTBOX#")]
+
+
+def _items_of_type(shop: Shop, item_type: str) -> list[dict[str, Any]]:
+    return [item for item in _all_items(shop) if item.get("type") == item_type]
+
+
+def _all_items(shop: Shop) -> list[dict[str, Any]]:
+    table = shop.stack.ref("ShopTable")
+    pages = shop.session.client("dynamodb").get_paginator("scan").paginate(TableName=table)
+    return [dynamodb.from_attributes(item) for page in pages for item in page["Items"]]
+
+
+def place_preorder(shop: Shop, member: Member, product_id: str = "miku-2027", key: str | None = None) -> str:
+    """A placed pre-order for a product that must already exist; returns its order number."""
+    from tests.support.builders import cart
+
+    answer = checkout(shop, member, cart((product_id, 1)), key=key or f"{member.member_id}-{product_id}-{shop.now()}")
+    assert answer.status == 201, answer
+    return str(answer.body["orders"][0]["orderNumber"])
+
+
+def confirm_shipping_date(shop: Shop, order_number: str, shipping_date: str = "2027-03-10") -> None:
+    staff = Member(member_id="staff-1", email="staff@preorder-shop.example", staff=True)
+    answer = shop.call(
+        "POST", f"/admin/orders/{order_number}/shipping-date", {"shippingDate": shipping_date}, member=staff
+    )
+    assert answer.status == 202, answer
+    shop.shipping_queue.drain()
+
+
+def state_of(order_number: str) -> str:
+    order = dynamodb.get_order(order_number)
+    assert order is not None
+    return order.state.value

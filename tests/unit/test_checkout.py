@@ -18,8 +18,8 @@ from shop.checkout import (
     cart_problems,
     plan_checkout,
 )
-from shop.errors import CheckoutRefused
 from shop.clock import FixedClock
+from shop.errors import CheckoutRefused
 from shop.order_numbers import OrderNumbers, format_order_number
 from shop.orders import Address
 from tests.unit.builders import (

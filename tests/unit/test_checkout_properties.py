@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -49,7 +50,7 @@ TRAITS = st.builds(
     limit_and_quantity=st.tuples(st.integers(1, 999), st.integers(1, 999)),
     extra_stock=st.integers(min_value=0, max_value=1_000),
     closes_in_ms=st.integers(min_value=1, max_value=10**10),
-    blocked_regions=st.frozensets(st.sampled_from(["FR", "DE", "GB", "KR", "JP"])),
+    blocked_regions=st.sampled_from([frozenset(), frozenset({"FR"}), frozenset({"JP", "KR"}), frozenset({"DE", "GB"})]),
 )
 
 
@@ -91,7 +92,9 @@ def valid_checkouts(draw: st.DrawFn) -> ValidCheckout:
 @given(valid_checkouts())
 def test_there_is_one_order_per_preordered_product_and_one_for_all_in_stock_items(checkout: ValidCheckout) -> None:
     # given
-    preordered = {line.product_id for line in checkout.lines if checkout.kind_of(line.product_id) is ProductKind.PREORDER}
+    preordered = {
+        line.product_id for line in checkout.lines if checkout.kind_of(line.product_id) is ProductKind.PREORDER
+    }
     any_in_stock = any(checkout.kind_of(line.product_id) is ProductKind.IN_STOCK for line in checkout.lines)
 
     # when
@@ -178,7 +181,7 @@ def test_order_numbers_are_unique_and_strictly_increase_in_creation_order(checko
 
     # then
     numbers = [order.order_number for order in result.orders]
-    assert all(earlier < later for earlier, later in zip(numbers, numbers[1:], strict=False))
+    assert all(earlier < later for earlier, later in pairwise(numbers))
 
 
 # rule O3, rule O12

@@ -10,8 +10,8 @@ from shop.errors import InvalidInput, PasswordRejected
 from shop.members import NewMember, check_password, normalise_email, password_violations, sign_up
 from tests.unit.builders import NOW, STRONG_PASSWORD
 
-# The symbols the guide lists, with the backtick as the spec's decision adds it beside ´ (rule M2).
-LISTED_SYMBOLS = "! \" # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \\ ] ^ _ ` ´ { | } ~".split()
+# The symbols the guide lists, its acute accent (U+00B4) and the backtick the spec's decision adds (rule M2).
+LISTED_SYMBOLS = [*"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "\u00b4"]
 
 
 def rules_broken(password: str) -> list[str]:
@@ -127,12 +127,12 @@ def test_each_listed_symbol_counts_as_the_symbol(symbol: str) -> None:
     assert broken == []
 
 
-# rule M2 (decision: the guide's ´ and the backtick are both accepted)
+# rule M2 (decision: the guide's acute accent U+00B4 and the backtick are both accepted)
 def test_a_backtick_is_accepted_as_the_only_symbol() -> None:
     assert rules_broken("Figure`2027a") == []
 
 
-# rule M2 (decision: the guide's ´ and the backtick are both accepted)
+# rule M2 (decision: the guide's acute accent U+00B4 and the backtick are both accepted)
 def test_an_acute_accent_as_the_guide_prints_it_is_accepted_as_the_only_symbol() -> None:
     assert rules_broken("Figure\u00b42027a") == []
 
@@ -142,7 +142,7 @@ def test_an_acute_accent_as_the_guide_prints_it_is_accepted_as_the_only_symbol()
 
 # rule M2
 def test_a_full_width_uppercase_letter_does_not_count_as_the_uppercase_letter() -> None:
-    # given the only uppercase letter is full-width Ａ (U+FF21)
+    # given the only uppercase letter is full-width capital A (U+FF21)
     password = "figure#2027\uff21"
 
     # when
@@ -154,7 +154,7 @@ def test_a_full_width_uppercase_letter_does_not_count_as_the_uppercase_letter() 
 
 # rule M2
 def test_a_full_width_lowercase_letter_does_not_count_as_the_lowercase_letter() -> None:
-    # given the only lowercase letter is full-width ａ (U+FF41)
+    # given the only lowercase letter is full-width small a (U+FF41)
     password = "FIGURE#2027\uff41"
 
     # when
@@ -166,7 +166,7 @@ def test_a_full_width_lowercase_letter_does_not_count_as_the_lowercase_letter() 
 
 # rule M2
 def test_a_full_width_digit_does_not_count_as_the_digit() -> None:
-    # given the only digits are full-width １ (U+FF11)
+    # given the only digits are full-width one (U+FF11)
     password = "Figure#\uff11\uff11a"
 
     # when
@@ -183,7 +183,7 @@ def test_a_full_width_letter_is_refused_even_when_every_class_is_present() -> No
 
 # rule M2
 def test_a_full_width_symbol_does_not_count_as_the_symbol() -> None:
-    # given the only symbol is the full-width number sign ＃ (U+FF03)
+    # given the only symbol is the full-width number sign (U+FF03)
     assert rules_broken("Figure\uff032027a") == ["NO_SYMBOL", "NOT_ALLOWED_CHARACTER"]
 
 

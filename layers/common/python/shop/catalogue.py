@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from shop.clock import as_utc
 
 MAX_PRICE_CENTS = 100_000_000
-_RELEASE_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
+_RELEASE_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?")
 
 
 class ProductKind(StrEnum):
@@ -22,7 +22,7 @@ class ProductKind(StrEnum):
 
 def _release_date(value: str) -> str:
     """A month (2027-03) or a day (2027-03-14): the guide announces both."""
-    if not _RELEASE_DATE.match(value):
+    if not _RELEASE_DATE.fullmatch(value):
         raise ValueError("release date must be YYYY-MM or YYYY-MM-DD")
     if len(value) == 10:
         date.fromisoformat(value)
@@ -53,11 +53,11 @@ class Product(BaseModel):
     product_id: ProductId = Field(alias="productId")
     name: str = Field(min_length=1, max_length=200)
     kind: ProductKind
-    unit_price_cents: int = Field(alias="unitPriceCents", gt=0, le=MAX_PRICE_CENTS)
+    unit_price_cents: int = Field(strict=True, alias="unitPriceCents", gt=0, le=MAX_PRICE_CENTS)
     release_date: ReleaseDate = Field(alias="releaseDate")
-    reservation_limit: int = Field(alias="reservationLimit", ge=1, le=999)
+    reservation_limit: int = Field(strict=True, alias="reservationLimit", ge=1, le=999)
     preorder_closes_at: UtcDatetime | None = Field(default=None, alias="preorderClosesAt")
-    stock: int | None = Field(default=None, ge=0)
+    stock: int | None = Field(strict=True, default=None, ge=0)
     blocked_regions: frozenset[CountryCode] = Field(default=frozenset(), alias="blockedRegions")
 
     @model_validator(mode="after")
@@ -83,16 +83,18 @@ class Product(BaseModel):
 
 
 class ProductChanges(BaseModel):
-    """What staff may change on a product. Kind and id never change: orders refer to them."""
+    """What staff may change on a product. Kind and id never change: orders refer to them.
+
+    The release date is not here: moving it is rule C2 (every open order is told), its own operation.
+    """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    unit_price_cents: int | None = Field(default=None, alias="unitPriceCents", gt=0, le=MAX_PRICE_CENTS)
-    release_date: ReleaseDate | None = Field(default=None, alias="releaseDate")
-    reservation_limit: int | None = Field(default=None, alias="reservationLimit", ge=1, le=999)
+    unit_price_cents: int | None = Field(default=None, strict=True, alias="unitPriceCents", gt=0, le=MAX_PRICE_CENTS)
+    reservation_limit: int | None = Field(default=None, strict=True, alias="reservationLimit", ge=1, le=999)
     preorder_closes_at: UtcDatetime | None = Field(default=None, alias="preorderClosesAt")
-    stock: int | None = Field(default=None, ge=0)
+    stock: int | None = Field(strict=True, default=None, ge=0)
     blocked_regions: frozenset[CountryCode] | None = Field(default=None, alias="blockedRegions")
 
     def apply_to(self, product: Product) -> Product:

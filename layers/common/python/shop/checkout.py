@@ -23,7 +23,7 @@ class CartLine(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     product_id: ProductId = Field(alias="productId")
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
 
 
 @dataclass(frozen=True)

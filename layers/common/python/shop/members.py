@@ -69,16 +69,16 @@ def _is_space(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) in {"Zs", "Zl", "Zp"} or ch in "\u200b\u2060\ufeff"
 
 
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
 EMAIL_MAX_LENGTH = 254
 
 
 def normalise_email(address: str) -> str:
     """The sign-in name (M3): trimmed and lower-cased, so Alice@Shop.com and alice@shop.com are one member."""
     candidate = address.strip()
-    if len(candidate) > EMAIL_MAX_LENGTH or not _EMAIL.match(candidate):
+    if len(candidate) > EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(candidate):
         raise InvalidInput("The email address is not valid.", field="email")
     return candidate.lower()
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from shop.clock import Clock
+from shop.clock import Clock, as_utc
 from shop.errors import InvalidInput
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -57,8 +57,12 @@ class OrderNumbers:
         return format_order_number(millis, random_part)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _millis(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
+    """Whole milliseconds since the epoch, in integers: float timestamps drift by one near some instants."""
+    return (as_utc(moment) - _EPOCH) // timedelta(milliseconds=1)
 
 
 def parse_order_number(text: str) -> str:

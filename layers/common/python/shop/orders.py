@@ -144,3 +144,26 @@ def check_can_resettle(order: Order, now: datetime) -> None:
             orderNumber=order.order_number,
             deadline=order.resettlement_deadline.isoformat(),
         )
+
+
+def settlement_requested(order: Order) -> dict[str, object]:
+    """What the payment processor is asked to charge (L1, L5): the order's total, off-session, in USD cents."""
+    return {
+        "orderNumber": order.order_number,
+        "settlementId": order.settlement_id,
+        "amountCents": order.total_cents,
+        "currency": "USD",
+        "paymentToken": order.payment_token,
+    }
+
+
+def payment_failure_applies(order: Order, settlement_id: str) -> bool:
+    """L3: a failure counts only for the attempt now pending; duplicates and late reports change nothing."""
+    return order.state is OrderState.SETTLEMENT_PENDING and settlement_id == order.settlement_id
+
+
+def payment_success_applies(order: Order, settlement_id: str) -> bool:
+    """L3: money taken for this order makes it paid, even if a failure of the same order came first."""
+    return order.state in {OrderState.SETTLEMENT_PENDING, OrderState.PAYMENT_FAILED} and settlement_id.startswith(
+        f"{order.order_number}#"
+    )

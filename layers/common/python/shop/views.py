@@ -37,26 +37,26 @@ class OrderView(_View):
     @classmethod
     def of(cls, order: Order) -> OrderView:
         return cls(
-            orderNumber=order.order_number,
+            order_number=order.order_number,
             kind=order.kind.value,
             state=order.state.value,
-            createdAt=iso(order.created_at),
+            created_at=iso(order.created_at),
             lines=[
                 LineView(
-                    productId=line.product_id,
+                    product_id=line.product_id,
                     name=line.name,
                     quantity=line.quantity,
-                    unitPriceCents=line.unit_price_cents,
-                    lineTotalCents=line.line_total_cents,
-                    releaseDate=line.release_date,
+                    unit_price_cents=line.unit_price_cents,
+                    line_total_cents=line.line_total_cents,
+                    release_date=line.release_date,
                 )
                 for line in order.lines
             ],
-            itemsTotalCents=order.items_total_cents,
-            shippingFeeCents=order.shipping_fee_cents,
-            totalCents=order.total_cents,
-            shippingDate=order.shipping_date,
-            resettlementDeadline=iso(order.resettlement_deadline) if order.resettlement_deadline else None,
+            items_total_cents=order.items_total_cents,
+            shipping_fee_cents=order.shipping_fee_cents,
+            total_cents=order.total_cents,
+            shipping_date=order.shipping_date,
+            resettlement_deadline=iso(order.resettlement_deadline) if order.resettlement_deadline else None,
         )
 
 
@@ -71,7 +71,7 @@ class CheckoutResult(_View):
     @classmethod
     def of(cls, checkout_id: str, orders: list[Order]) -> CheckoutResult:
         return cls(
-            checkoutId=checkout_id,
+            checkout_id=checkout_id,
             orders=[OrderView.of(order) for order in orders],
-            grandTotalCents=sum(order.total_cents for order in orders),
+            grand_total_cents=sum(order.total_cents for order in orders),
         )

@@ -37,11 +37,22 @@ def resolver() -> APIGatewayRestResolver:
         if any(problem.get("type") == "json_invalid" for problem in problems):
             return json_response(400, {"code": "INVALID_JSON", "message": "The request body is not valid JSON."})
         fields = [
-            {"field": ".".join(str(part) for part in problem["loc"][1:]) or problem["loc"][0], "message": problem["msg"]}
+            {
+                "field": ".".join(str(part) for part in problem["loc"][1:]) or problem["loc"][0],
+                "message": problem["msg"],
+            }
             for problem in problems
         ]
         message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
         return json_response(422, {"code": "INVALID_INPUT", "message": message, "errors": fields})
+
+    @app.exception_handler(Exception)
+    def _failed(error: Exception) -> Response[Any]:
+        logger.exception("request failed")
+        return json_response(
+            500,
+            {"code": "INTERNAL_ERROR", "message": "Something went wrong on our side; please try again in a moment."},
+        )
 
     return app
 

@@ -518,16 +518,21 @@ def resettlement_index_values(deadline: datetime, order_number: str) -> dict[str
 RESETTLEMENT_INDEX_ATTRIBUTES = ["GSI3PK", "GSI3SK"]
 
 
-def orders_past_deadline(now: datetime, limit: int) -> list[str]:
-    """Order numbers whose re-settlement deadline is at or before now, earliest first (rule L6)."""
-    response = client("dynamodb").query(
-        TableName=_table(),
-        IndexName=RESETTLEMENT_INDEX,
-        KeyConditionExpression="GSI3PK = :index AND GSI3SK <= :now",
-        ExpressionAttributeValues={":index": {"S": "RESETTLEMENT"}, ":now": {"S": f"{iso(now)}#~"}},
-        Limit=limit,
-    )
-    return [item["PK"]["S"].removeprefix("ORDER#") for item in response["Items"]]
+def orders_past_deadline(now: datetime, limit: int, cursor: str | None = None) -> tuple[list[str], str | None]:
+    """One page of order numbers whose re-settlement deadline is at or before now, earliest first (L6)."""
+    query: dict[str, Any] = {
+        "TableName": _table(),
+        "IndexName": RESETTLEMENT_INDEX,
+        "KeyConditionExpression": "GSI3PK = :index AND GSI3SK <= :now",
+        "ExpressionAttributeValues": {":index": {"S": "RESETTLEMENT"}, ":now": {"S": f"{iso(now)}#~"}},
+        "Limit": limit,
+    }
+    start = decode_cursor(cursor)
+    if start:
+        query["ExclusiveStartKey"] = start
+    response = client("dynamodb").query(**query)
+    numbers = [item["PK"]["S"].removeprefix("ORDER#") for item in response["Items"]]
+    return numbers, encode_cursor(response.get("LastEvaluatedKey"))
 
 
 def require_order(order_number: str) -> Order:

@@ -1,0 +1,43 @@
+"""GET /products and GET /products/{productId}: the public catalogue (rules M1, C1)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from shop.catalogue import Product
+from shop.errors import NotFound
+from shop_aws import dynamodb
+from shop_aws.api import handler_for, resolver
+
+app = resolver()
+
+
+class ProductPage(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    products: list[Product]
+    next_cursor: str | None = Field(default=None, alias="nextCursor")
+
+
+@app.get("/products")
+def list_products(
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Response[ProductPage]:
+    products, next_cursor = dynamodb.list_products(limit, cursor)
+    return Response(200, "application/json", ProductPage(products=products, nextCursor=next_cursor))
+
+
+@app.get("/products/<product_id>")
+def get_product(product_id: str) -> Response[Product]:
+    found = dynamodb.get_product(product_id)
+    if found is None:
+        raise NotFound(f"There is no product {product_id}.", productId=product_id)
+    return Response(200, "application/json", found[0])
+
+
+lambda_handler = handler_for(app)

@@ -1,0 +1,247 @@
+"""The emails the shop sends (M6, O10, L1, L4, L6): subject, text and HTML of each kind."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from shop import emails
+from shop.checkout import SUCCESS_MESSAGE
+from shop.orders import Order
+from tests.unit.builders import order, order_line
+
+NUMBER = "01JD-3M5K-7QXZ-4T2A"
+# Any $placeholder a template forgot to fill (money is "$1,234.05", which this does not match).
+UNFILLED = re.compile(r"\$[A-Za-z_{]")
+
+
+def an_order(**overrides: Any) -> Order:
+    """An order of one $1,216.05 figure: with $18.00 shipping its total is $1,234.05."""
+    fields: dict[str, Any] = {
+        "order_number": NUMBER,
+        "lines": [order_line("FIG-1", name="Rin Figure", unit_price_cents=121_605, release_date="2027-06")],
+        "email": "alex@example.com",
+    }
+    return order(**(fields | overrides))
+
+
+def every_kind_of_email() -> list[emails.Email]:
+    placed = an_order()
+    return [
+        emails.welcome("alex@example.com", "Alex"),
+        emails.order_confirmation(placed),
+        emails.shipping_date_confirmed(placed, "2027-06-20"),
+        emails.payment_failed(placed, datetime(2027, 6, 28, 9, 30, tzinfo=UTC)),
+        emails.order_cancelled(placed, "the payment was not re-settled in time"),
+    ]
+
+
+# --- Every kind ---------------------------------------------------------------------------------------------
+
+
+# rule M6
+@pytest.mark.parametrize("email", every_kind_of_email(), ids=lambda email: email.kind)
+def test_every_kind_of_email_renders_a_subject_a_text_and_an_html_body(email: emails.Email) -> None:
+    assert email.subject.strip()
+    assert "Dear " in email.text
+    assert email.html.startswith("<html><body>")
+    assert email.html.rstrip().endswith("</body></html>")
+
+
+# rule M6
+@pytest.mark.parametrize("email", every_kind_of_email(), ids=lambda email: email.kind)
+def test_no_email_leaves_a_placeholder_unfilled(email: emails.Email) -> None:
+    assert UNFILLED.findall(email.subject + email.text + email.html) == []
+
+
+# rule M6
+@pytest.mark.parametrize("email", every_kind_of_email()[1:], ids=lambda email: email.kind)
+def test_every_email_about_an_order_goes_to_its_registered_address_and_names_the_order(email: emails.Email) -> None:
+    assert email.to == "alex@example.com"
+    assert email.order_number == NUMBER
+    assert NUMBER in email.subject
+    assert NUMBER in email.text
+    assert NUMBER in email.html
+
+
+# --- Welcome ---------------------------------------------------------------------------------------------
+
+
+def test_the_welcome_email_greets_the_member_by_name() -> None:
+    # when
+    email = emails.welcome("alex@example.com", "Alex")
+
+    # then
+    assert email.subject == "Welcome to Preorder Figure Shop"
+    assert email.text.startswith("Dear Alex,\n")
+    assert "<p>Dear Alex,</p>" in email.html
+    assert email.order_number is None
+
+
+# rule M1
+def test_the_welcome_email_says_membership_is_free() -> None:
+    email = emails.welcome("alex@example.com", "Alex")
+
+    assert "Your membership is free, with no annual fee." in email.text
+
+
+# --- O10: order confirmation -------------------------------------------------------------------------------
+
+
+# rule O10
+def test_the_order_confirmation_names_the_order_number_in_its_subject() -> None:
+    assert emails.order_confirmation(an_order()).subject == f"Order confirmation {NUMBER}"
+
+
+# rule O10, rule O5
+def test_the_order_confirmation_states_items_shipping_and_total() -> None:
+    # when
+    email = emails.order_confirmation(an_order())
+
+    # then
+    assert "Items: $1,216.05\nShipping: $18.00\nTotal: $1,234.05" in email.text
+    assert "<strong>Total: $1,234.05</strong>" in email.html
+
+
+# rule O10, rule O9
+def test_the_order_confirmation_lists_each_line_with_its_release_date() -> None:
+    # when
+    email = emails.order_confirmation(an_order())
+
+    # then
+    assert "- Rin Figure (FIG-1) x 1 at $1,216.05 = $1,216.05; release 2027-06" in email.text
+
+
+# rule O9, rule O10
+def test_the_order_confirmation_repeats_the_success_message() -> None:
+    email = emails.order_confirmation(an_order())
+
+    assert SUCCESS_MESSAGE in email.text
+    assert SUCCESS_MESSAGE in email.html
+
+
+# --- L1: shipping date confirmed ---------------------------------------------------------------------------
+
+
+# rule L1
+def test_the_shipping_date_email_states_the_date_and_the_total() -> None:
+    # when
+    email = emails.shipping_date_confirmed(an_order(), "2027-06-20")
+
+    # then
+    assert email.subject == f"Shipping date confirmed for order {NUMBER}"
+    assert f"The shipping date of order {NUMBER} is confirmed: 2027-06-20." in email.text
+    assert "Total: $1,234.05" in email.text
+    assert "<strong>2027-06-20</strong>" in email.html
+
+
+# --- L4: payment failed -----------------------------------------------------------------------------------
+
+
+# rule L4
+def test_the_payment_failed_email_states_the_deadline_in_utc() -> None:
+    # given a deadline of 09:30 on 8 May in Tokyo, which is 00:30 UTC
+    deadline = datetime(2027, 5, 8, 9, 30, tzinfo=timezone(timedelta(hours=9)))
+
+    # when
+    email = emails.payment_failed(an_order(), deadline)
+
+    # then
+    assert email.subject == f"Payment failed for order {NUMBER}: please re-settle by 2027-05-08 00:30 UTC"
+    assert "by 2027-05-08 00:30 UTC." in email.text
+    assert "<strong>2027-05-08 00:30 UTC</strong>" in email.html
+
+
+# rule L4
+def test_the_payment_failed_email_says_the_order_is_cancelled_if_not_resettled() -> None:
+    email = emails.payment_failed(an_order(), datetime(2027, 5, 8, 0, 30, tzinfo=UTC))
+
+    assert "If it is not re-settled by then, the order will be cancelled." in email.text
+
+
+# rule L4
+def test_a_deadline_without_a_time_zone_is_refused() -> None:
+    with pytest.raises(ValueError, match="naive datetime"):
+        emails.payment_failed(an_order(), datetime(2027, 5, 8, 0, 30))
+
+
+# --- L6/L8: cancelled --------------------------------------------------------------------------------------
+
+
+# rule L6
+def test_the_cancellation_email_gives_the_reason() -> None:
+    # when
+    email = emails.order_cancelled(an_order(), "the payment was not re-settled in time")
+
+    # then
+    assert email.subject == f"Order {NUMBER} has been cancelled"
+    assert f"Order {NUMBER} has been cancelled: the payment was not re-settled in time" in email.text
+
+
+# --- HTML escaping -----------------------------------------------------------------------------------------
+
+
+def test_a_name_with_a_script_tag_is_escaped_in_the_html() -> None:
+    # given
+    placed = an_order(shipping_name="<script>alert(1)</script>")
+
+    # when
+    email = emails.order_confirmation(placed)
+
+    # then
+    assert "<script>" not in email.html
+    assert "<p>Dear &lt;script&gt;alert(1)&lt;/script&gt;,</p>" in email.html
+
+
+def test_a_name_with_a_script_tag_is_kept_as_written_in_the_text() -> None:
+    email = emails.welcome("alex@example.com", "<script>alert(1)</script>")
+
+    assert email.text.startswith("Dear <script>alert(1)</script>,\n")
+
+
+def test_a_product_name_with_markup_is_escaped_in_the_html_lines() -> None:
+    # given
+    placed = an_order(lines=[order_line("FIG-1", name='Rin & Len <b>"Twins"</b>', unit_price_cents=100)])
+
+    # when
+    email = emails.order_confirmation(placed)
+
+    # then
+    assert "Rin &amp; Len &lt;b&gt;&quot;Twins&quot;&lt;/b&gt;" in email.html
+    assert "<b>" not in email.html
+
+
+def test_a_reason_with_markup_is_escaped_in_the_html() -> None:
+    email = emails.order_cancelled(an_order(), "<img src=x onerror=alert(1)>")
+
+    assert "&lt;img src=x onerror=alert(1)&gt;" in email.html
+    assert "<img" not in email.html
+
+
+# --- Money and time as members read them -------------------------------------------------------------------
+
+
+# rule C1
+@pytest.mark.parametrize(
+    ("cents", "text"),
+    [
+        (123_405, "$1,234.05"),
+        (0, "$0.00"),
+        (5, "$0.05"),
+        (99, "$0.99"),
+        (1_800, "$18.00"),
+        (100_000_000, "$1,000,000.00"),
+    ],
+)
+def test_money_formats_integer_cents_as_dollars(cents: int, text: str) -> None:
+    assert emails.money(cents) == text
+
+
+# rule L4
+def test_utc_text_converts_to_utc_and_says_so() -> None:
+    moment = datetime(2027, 12, 31, 20, 15, tzinfo=timezone(timedelta(hours=-5)))
+
+    assert emails.utc_text(moment) == "2028-01-01 01:15 UTC"
