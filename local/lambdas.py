@@ -184,7 +184,10 @@ class StreamPump:
     def _deliver(self, logical_id: str, batch: list[dict[str, Any]], attempts: int) -> int:
         pending = batch
         for _ in range(attempts):
-            response = self.functions.invoke(logical_id, {"Records": pending}) or {}
+            try:
+                response = self.functions.invoke(logical_id, {"Records": pending}) or {}
+            except Exception:
+                response = {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in pending]}
             failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
             if not failed:
                 return 0
@@ -233,7 +236,10 @@ class QueuePump:
         if not messages:
             return 0, 0
         event = {"Records": [self._as_lambda_record(m) for m in messages]}
-        response = self.functions.invoke(self.function, event) or {}
+        try:
+            response = self.functions.invoke(self.function, event) or {}
+        except Exception:
+            response = {"batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages]}
         failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
         for message in messages:
             if message["MessageId"] not in failed:

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from shop.catalogue import Product, ProductChanges, ProductKind
+from shop.errors import ProductRefused
 from tests.unit.builders import CLOSES_AT, in_stock_fields, in_stock_product, preorder_product, product_fields
 
 # --- C1: a product -------------------------------------------------------------------------------
@@ -292,7 +293,7 @@ def test_giving_a_preorder_product_stock_is_refused_on_apply() -> None:
     changes = ProductChanges.model_validate({"stock": 5})
 
     # when / then
-    with pytest.raises(ValidationError, match="has no stock"):
+    with pytest.raises(ProductRefused, match="has no stock"):
         changes.apply_to(preorder_product())
 
 
@@ -302,7 +303,7 @@ def test_removing_the_closing_time_of_a_preorder_product_is_refused_on_apply() -
     changes = ProductChanges.model_validate({"preorderClosesAt": None})
 
     # when / then
-    with pytest.raises(ValidationError, match="needs preorderClosesAt"):
+    with pytest.raises(ProductRefused, match="needs preorderClosesAt"):
         changes.apply_to(preorder_product())
 
 
@@ -312,7 +313,7 @@ def test_removing_the_stock_of_an_in_stock_product_is_refused_on_apply() -> None
     changes = ProductChanges.model_validate({"stock": None})
 
     # when / then
-    with pytest.raises(ValidationError, match="needs stock"):
+    with pytest.raises(ProductRefused, match="needs stock"):
         changes.apply_to(in_stock_product())
 
 
@@ -322,7 +323,7 @@ def test_giving_an_in_stock_product_a_closing_time_is_refused_on_apply() -> None
     changes = ProductChanges.model_validate({"preorderClosesAt": CLOSES_AT})
 
     # when / then
-    with pytest.raises(ValidationError, match="no pre-order closing time"):
+    with pytest.raises(ProductRefused, match="no pre-order closing time"):
         changes.apply_to(in_stock_product())
 
 

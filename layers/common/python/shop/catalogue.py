@@ -7,9 +7,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_serializer, model_validator
 
 from shop.clock import as_utc
+from shop.errors import ProductRefused
 
 MAX_PRICE_CENTS = 100_000_000
 _RELEASE_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?")
@@ -73,6 +74,10 @@ class Product(BaseModel):
             raise ValueError("an in-stock product has no pre-order closing time")
         return self
 
+    @field_serializer("blocked_regions")
+    def _sorted_regions(self, regions: frozenset[str]) -> list[str]:
+        return sorted(regions)
+
     def is_blocked_in(self, country: str) -> bool:
         return country in self.blocked_regions
 
@@ -100,4 +105,11 @@ class ProductChanges(BaseModel):
     def apply_to(self, product: Product) -> Product:
         """The product with these changes, checked again as a whole (kind rules still hold)."""
         merged = product.model_dump(by_alias=True) | self.model_dump(by_alias=True, exclude_unset=True)
-        return Product.model_validate(merged)
+        try:
+            return Product.model_validate(merged)
+        except ValidationError as error:
+            problems = [problem["msg"].removeprefix("Value error, ") for problem in error.errors()]
+            raise ProductRefused(
+                f"Product {product.product_id} cannot have these changes: " + "; ".join(problems),
+                productId=product.product_id,
+            ) from error

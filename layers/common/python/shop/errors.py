@@ -71,3 +71,10 @@ class CheckoutRefused(ShopError):
 class Unauthorized(ShopError):
     status = 401
     code = "UNAUTHORIZED"
+
+
+class ProductRefused(ShopError):
+    """Staff's changes would make a product the catalogue rules (C1) do not allow."""
+
+    status = 422
+    code = "INVALID_PRODUCT"

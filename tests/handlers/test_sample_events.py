@@ -1,0 +1,339 @@
+"""The sample events in events/ (for `sam local invoke -e`) work: each function handles its own sample.
+
+One sample per function folder, named after the folder. Each test seeds the shop with exactly what its
+sample refers to (the product, the order in the state the sample expects), reading the ids out of the
+sample itself, sets the clock to the moment the sample was taken, and invokes the function
+template.yaml names with the sample as it is on disk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from local.patterns import matches
+from local.template import ROOT, Resolver, load
+from shop.catalogue import Product, ProductKind
+from shop.clock import iso
+from shop.orders import RESETTLEMENT_WINDOW, Address, Order, OrderLine, OrderState
+from shop_aws import dynamodb
+from tests.support.shop import Shop
+
+SAMPLES = ROOT / "events"
+TEMPLATE = load()
+FUNCTIONS = TEMPLATE.functions()
+
+# The story the samples tell: an order placed in December 2026, dated for shipping in May 2027, paid for (or not).
+SHIPPING_DATE = "2027-05-20"
+# When the payment processor answers the settlement requested as the shipping date was confirmed.
+SETTLEMENT_ANSWERED_AT = datetime(2027, 5, 10, 8, 31, 12, tzinfo=UTC)
+PAYMENT_FAILED_AT = SETTLEMENT_ANSWERED_AT
+RESETTLEMENT_DEADLINE = PAYMENT_FAILED_AT + RESETTLEMENT_WINDOW
+# The order the samples follow; the expiry and worker samples name no order, so they get this one too.
+ORDER_NUMBER = "01M9-2VPC-GE4T-7QXZ"
+MEMBER_ID = "3c9e8f2a-7b41-4d0e-9a57-1f2b6c8d4e90"
+MEMBER_EMAIL = "yuki.tanaka@example.com"
+ADDRESS = Address(
+    name="Yuki Tanaka",
+    line1="742 Evergreen Terrace",
+    line2="Apt 3B",
+    city="Portland",
+    region="OR",
+    postalCode="97205",
+    country="US",
+)
+
+
+def sample(folder: str) -> dict[str, Any]:
+    path = SAMPLES / f"{folder}.json"
+    assert path.is_file(), f"events/{folder}.json is missing: every function folder needs a sample event"
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+# --- what the samples refer to ----------------------------------------------------------------------------
+
+
+def a_preorder(product_id: str) -> Product:
+    """A figure open for pre-order until the end of January 2027, released in May."""
+    return Product(
+        productId=product_id,
+        name="Hatsune Miku: Snow Miku 2027 Ver. 1/7 Scale Figure",
+        kind=ProductKind.PREORDER,
+        unitPriceCents=18_900,
+        releaseDate="2027-05",
+        reservationLimit=3,
+        preorderClosesAt=datetime(2027, 1, 31, 15, 0, tzinfo=UTC),
+    )
+
+
+# How an order gets from RESERVED to each later state, and what each step writes.
+_STEPS: list[tuple[OrderState, Callable[[str], dict[str, Any]]]] = [
+    (OrderState.SHIPPING_DATE_CONFIRMED, lambda _: {"shippingDate": SHIPPING_DATE}),
+    (OrderState.SETTLEMENT_PENDING, lambda _: {"settlementAttempt": 1}),
+    (
+        OrderState.PAYMENT_FAILED,
+        lambda number: {
+            "resettlementDeadline": iso(RESETTLEMENT_DEADLINE),
+            "paymentFailedAt": iso(PAYMENT_FAILED_AT),
+            **dynamodb.resettlement_index_values(RESETTLEMENT_DEADLINE, number),
+        },
+    ),
+]
+
+
+def an_order(
+    shop: Shop,
+    order_number: str,
+    state: OrderState,
+    *,
+    product_id: str = "miku-winter-2027",
+    member_id: str = MEMBER_ID,
+    email: str = MEMBER_EMAIL,
+) -> Order:
+    """The member's pre-order of the product, placed in December 2026 and moved on to `state`."""
+    product = shop.add_product(a_preorder(product_id))
+    order = Order(
+        orderNumber=order_number,
+        memberId=member_id,
+        email=email,
+        checkoutId="9f4c2e7a1b3d4f6e8a0c2e4f6a8b0d1e",
+        kind=ProductKind.PREORDER,
+        lines=(
+            OrderLine(
+                productId=product.product_id,
+                name=product.name,
+                quantity=1,
+                unitPriceCents=product.unit_price_cents,
+                releaseDate=product.release_date,
+            ),
+        ),
+        shippingAddress=ADDRESS,
+        billingAddress=ADDRESS,
+        paymentToken="pm_1QdF7hK2xLw9VbT3sNc8Rz4E",
+        createdAt=datetime(2026, 12, 5, 10, 23, 45, 678_000, tzinfo=UTC),
+    )
+    dynamodb.place_checkout([order], {}, [])
+    for target, values in _STEPS:
+        if order.state is state:
+            break
+        dynamodb.apply_transition(dynamodb.Transition(order=order, target=target, set_values=values(order_number)))
+        moved = dynamodb.get_order(order_number)
+        assert moved is not None
+        order = moved
+    assert order.state is state, f"cannot seed an order in {state}"
+    return order
+
+
+def _path_parameter(event: dict[str, Any], name: str) -> str:
+    return str(event["pathParameters"][name])
+
+
+def _claims(event: dict[str, Any]) -> dict[str, str]:
+    claims: dict[str, str] = event["requestContext"]["authorizer"]["claims"]
+    return claims
+
+
+def _body(event: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(event["body"])
+    return body
+
+
+def nothing(shop: Shop, event: dict[str, Any]) -> None:
+    """The sample creates what it names (a member, a product): the shop starts empty."""
+
+
+def the_product_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
+    shop.add_product(a_preorder(_path_parameter(event, "productId")))
+
+
+def the_products_in_the_cart(shop: Shop, event: dict[str, Any]) -> None:
+    for line in _body(event)["items"]:
+        shop.add_product(a_preorder(line["productId"]))
+
+
+def the_callers_failed_order_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
+    claims = _claims(event)
+    an_order(
+        shop,
+        _path_parameter(event, "orderNumber"),
+        OrderState.PAYMENT_FAILED,
+        member_id=claims["sub"],
+        email=claims["email"],
+    )
+
+
+def an_open_order_of_the_queued_product(shop: Shop, event: dict[str, Any]) -> None:
+    (record,) = event["Records"]
+    job = json.loads(record["body"])["job"]
+    an_order(shop, ORDER_NUMBER, OrderState.RESERVED, product_id=job["productId"])
+
+
+def the_order_awaiting_settlement(shop: Shop, event: dict[str, Any]) -> None:
+    detail = event["detail"]
+    order = an_order(shop, detail["orderNumber"], OrderState.SETTLEMENT_PENDING)
+    assert detail["settlementId"] == order.settlement_id, "the sample must answer the pending settlement attempt"
+
+
+def an_order_whose_resettlement_deadline_passed(shop: Shop, event: dict[str, Any]) -> None:
+    an_order(shop, ORDER_NUMBER, OrderState.PAYMENT_FAILED)
+
+
+def the_order_the_email_is_about(shop: Shop, event: dict[str, Any]) -> None:
+    (record,) = event["Records"]
+    an_order(shop, record["dynamodb"]["NewImage"]["orderNumber"]["S"], OrderState.RESERVED)
+
+
+# --- what success looks like ------------------------------------------------------------------------------
+
+
+def answers(status: int) -> Callable[[Any], None]:
+    def check(response: Any) -> None:
+        assert response["statusCode"] == status, response.get("body")
+
+    return check
+
+
+def no_batch_item_failures(response: Any) -> None:
+    assert response == {"batchItemFailures": []}
+
+
+def applied(response: Any) -> None:
+    assert response["applied"] is True, response
+
+
+def cancels(count: int) -> Callable[[Any], None]:
+    def check(response: Any) -> None:
+        assert response["cancelled"] == count, response
+
+    return check
+
+
+@dataclass(frozen=True)
+class Scenario:
+    at: datetime
+    given: Callable[[Shop, dict[str, Any]], None]
+    then: Callable[[Any], None]
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "signup": Scenario(datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC), nothing, answers(201)),
+    "admin_catalogue": Scenario(datetime(2026, 11, 20, 8, 15, tzinfo=UTC), nothing, answers(201)),
+    "catalogue": Scenario(datetime(2026, 12, 5, 10, 20, 3, tzinfo=UTC), the_product_in_the_path, answers(200)),
+    "checkout": Scenario(datetime(2026, 12, 5, 10, 23, 45, tzinfo=UTC), the_products_in_the_cart, answers(201)),
+    "confirm_shipping_date": Scenario(datetime(2027, 5, 10, 8, 30, tzinfo=UTC), the_product_in_the_path, answers(202)),
+    "shipping_date_worker": Scenario(
+        datetime(2027, 5, 10, 8, 30, 1, tzinfo=UTC), an_open_order_of_the_queued_product, no_batch_item_failures
+    ),
+    "payment_succeeded": Scenario(SETTLEMENT_ANSWERED_AT, the_order_awaiting_settlement, applied),
+    "payment_failed": Scenario(SETTLEMENT_ANSWERED_AT, the_order_awaiting_settlement, applied),
+    "orders": Scenario(
+        datetime(2027, 5, 12, 20, 4, 51, tzinfo=UTC), the_callers_failed_order_in_the_path, answers(202)
+    ),
+    "expire_resettlements": Scenario(
+        datetime(2027, 5, 17, 8, 45, tzinfo=UTC), an_order_whose_resettlement_deadline_passed, cancels(1)
+    ),
+    "outbox_dispatcher": Scenario(
+        datetime(2026, 12, 5, 10, 23, 46, tzinfo=UTC), the_order_the_email_is_about, no_batch_item_failures
+    ),
+}
+
+
+# --- the tests --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
+def test_the_function_handles_its_sample_event(shop: Shop, logical_id: str) -> None:
+    # given
+    folder = FUNCTIONS[logical_id].folder.name
+    event = sample(folder)
+    assert folder in SCENARIOS, f"no scenario for events/{folder}.json: say what it needs and what success is"
+    scenario = SCENARIOS[folder]
+    scenario.given(shop, event)
+    shop.clock.set(scenario.at)
+
+    # when
+    response = shop.invoke(logical_id, event)
+
+    # then
+    scenario.then(response)
+
+
+def test_every_sample_event_is_for_a_function_in_the_template() -> None:
+    # given
+    folders = {spec.folder.name for spec in FUNCTIONS.values()}
+
+    # when
+    samples = {path.stem for path in SAMPLES.glob("*.json")}
+
+    # then
+    assert samples - folders == set()
+
+
+API_FUNCTIONS = sorted(
+    name for name, spec in FUNCTIONS.items() if any(e["Type"] == "Api" for e in spec.events.values())
+)
+
+
+@pytest.mark.parametrize("logical_id", API_FUNCTIONS)
+def test_an_api_sample_is_a_request_to_a_route_its_function_serves(logical_id: str) -> None:
+    # given
+    event = sample(FUNCTIONS[logical_id].folder.name)
+    routes = {(r.method, r.path) for r in TEMPLATE.routes() if r.function == logical_id}
+    stage = TEMPLATE.parameter_defaults()["StageName"]
+
+    # when
+    request = (event["httpMethod"], event["resource"])
+    context = event["requestContext"]
+
+    # then
+    assert request in routes
+    assert (context["httpMethod"], context["resourcePath"], context["stage"]) == (*request, stage)
+    assert context["path"] == f"/{stage}{event['path']}"
+
+
+@pytest.mark.parametrize("logical_id", API_FUNCTIONS)
+def test_an_api_sample_carries_claims_exactly_when_its_route_needs_a_signed_in_caller(logical_id: str) -> None:
+    # given
+    event = sample(FUNCTIONS[logical_id].folder.name)
+    (route,) = (r for r in TEMPLATE.routes() if (r.method, r.path) == (event["httpMethod"], event["resource"]))
+
+    # when
+    claims = event["requestContext"].get("authorizer", {}).get("claims")
+
+    # then
+    assert (claims is not None) == (not route.public)
+
+
+def _filters(spec_events: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The event patterns the template puts in front of a function: rule patterns and stream filters."""
+    resolver = Resolver(TEMPLATE.parameter_defaults(), {})
+    patterns = []
+    for event in spec_events.values():
+        properties = event["Properties"]
+        if event["Type"] == "EventBridgeRule":
+            patterns.append(resolver.resolve(properties["Pattern"]))
+        for criterion in properties.get("FilterCriteria", {}).get("Filters", []):
+            patterns.append(json.loads(criterion["Pattern"]))
+    return patterns
+
+
+FILTERED_FUNCTIONS = sorted(name for name, spec in FUNCTIONS.items() if _filters(spec.events))
+
+
+@pytest.mark.parametrize("logical_id", FILTERED_FUNCTIONS)
+def test_an_event_sample_passes_the_filter_in_front_of_its_function(logical_id: str) -> None:
+    # given
+    spec = FUNCTIONS[logical_id]
+    event = sample(spec.folder.name)
+
+    # when
+    delivered = event.get("Records", [event])
+
+    # then
+    assert all(any(matches(pattern, item) for pattern in _filters(spec.events)) for item in delivered)
