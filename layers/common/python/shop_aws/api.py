@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
@@ -24,7 +25,10 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 def resolver() -> APIGatewayRestResolver:
     """A REST resolver validating every payload with pydantic and answering every refusal the same way."""
-    app = APIGatewayRestResolver(enable_validation=True)
+    # With a proxy integration the function's own answers carry CORS headers (the template's Cors
+    # section only answers the browser's preflight).
+    cors = CORSConfig(allow_origin=os.environ.get("ALLOWED_ORIGIN", "*"), allow_headers=["Idempotency-Key"])
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
 
     @app.exception_handler(ShopError)
     def _refused(error: ShopError) -> Response[Any]:

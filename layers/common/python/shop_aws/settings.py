@@ -18,6 +18,7 @@ class Settings(BaseModel):
     user_pool_id: str = Field(alias="USER_POOL_ID")
     sender_address: str = Field(alias="SENDER_ADDRESS")
     payment_event_source: str = Field(default="payment.processor", alias="PAYMENT_EVENT_SOURCE")
+    allowed_origin: str = Field(default="*", alias="ALLOWED_ORIGIN")
 
 
 @cache
