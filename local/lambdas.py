@@ -145,6 +145,8 @@ class StreamPump:
 
     def __init__(self, session: boto3.session.Session, stack: Stack, functions: Functions, table: str) -> None:
         self.streams = session.client("dynamodbstreams", region_name=REGION)
+        self.sqs = session.client("sqs", region_name=REGION)
+        self.stack = stack
         self.functions = functions
         self.stream_arn = stack.attribute(table, "StreamArn")
         self.sources = _stream_sources(stack, self.stream_arn)
@@ -168,9 +170,17 @@ class StreamPump:
             records.extend(shard_records)
         return records
 
+    def step(self) -> int:
+        """Deliver what is new; returns how many records were read."""
+        records = self._new_records()
+        self._deliver_all([self._as_lambda_record(r) for r in records])
+        return len(records)
+
     def pump(self) -> int:
         """Deliver what is new; returns how many records failed every attempt (sent to the on-failure queue)."""
-        records = [self._as_lambda_record(r) for r in self._new_records()]
+        return self._deliver_all([self._as_lambda_record(r) for r in self._new_records()])
+
+    def _deliver_all(self, records: list[dict[str, Any]]) -> int:
         dropped = 0
         for logical_id, properties in self.sources:
             patterns = [json.loads(f["Pattern"]) for f in properties.get("FilterCriteria", {}).get("Filters", [])]
@@ -178,10 +188,33 @@ class StreamPump:
             batch_size = int(properties.get("BatchSize", 100))
             attempts = int(properties.get("MaximumRetryAttempts", 0)) + 1
             for start in range(0, len(wanted), batch_size):
-                dropped += self._deliver(logical_id, wanted[start : start + batch_size], attempts)
+                failed = self._deliver(logical_id, wanted[start : start + batch_size], attempts)
+                if failed:
+                    self._send_to_on_failure(logical_id, properties, failed)
+                dropped += len(failed)
         return dropped
 
-    def _deliver(self, logical_id: str, batch: list[dict[str, Any]], attempts: int) -> int:
+    def _send_to_on_failure(self, logical_id: str, properties: dict[str, Any], failed: list[dict[str, Any]]) -> None:
+        """What Lambda sends to a stream source's on-failure destination: where the failed records are."""
+        destination = properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        if destination is None:
+            return
+        arn = self.stack.resolver.resolve(destination)
+        queue_url = self.sqs.get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"]
+        body = {
+            "requestContext": {"functionArn": logical_id, "condition": "RetryAttemptsExhausted"},
+            "DDBStreamBatchInfo": {
+                "streamArn": self.stream_arn,
+                "startSequenceNumber": failed[0]["dynamodb"]["SequenceNumber"],
+                "endSequenceNumber": failed[-1]["dynamodb"]["SequenceNumber"],
+                "batchSize": len(failed),
+            },
+            "keys": [record["dynamodb"]["Keys"] for record in failed],
+        }
+        self.sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(body))
+
+    def _deliver(self, logical_id: str, batch: list[dict[str, Any]], attempts: int) -> list[dict[str, Any]]:
+        """Invoke until the batch succeeds or attempts run out; returns the records that never succeeded."""
         pending = batch
         for _ in range(attempts):
             try:
@@ -190,11 +223,11 @@ class StreamPump:
                 response = {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in pending]}
             failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
             if not failed:
-                return 0
+                return []
             # Lambda resumes a stream from the first failed record.
             first = next(i for i, r in enumerate(pending) if r["dynamodb"]["SequenceNumber"] in failed)
             pending = pending[first:]
-        return len(pending)
+        return pending
 
     def _as_lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
         dynamodb = {k: v for k, v in record["dynamodb"].items() if k != "ApproximateCreationDateTime"}
@@ -245,6 +278,9 @@ class QueuePump:
             if message["MessageId"] not in failed:
                 self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages), len(failed)
+
+    def step(self) -> int:
+        return self.pump_once()[0]
 
     def drain(self, max_rounds: int = 10_000) -> int:
         """Pump until the queue is empty (or only failing messages remain); returns messages handled."""

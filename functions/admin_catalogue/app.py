@@ -7,11 +7,10 @@ from aws_lambda_powertools.event_handler import Response
 from shop.catalogue import Product, ProductChanges
 from shop.errors import NotFound
 from shop_aws import dynamodb
-from shop_aws.api import handler_for, resolver, staff_only
+from shop_aws.api import handler_for, resolver
 from shop_aws.runtime import logger
 
 app = resolver()
-app.use(middlewares=[staff_only])
 
 
 @app.post("/admin/products")
@@ -33,4 +32,4 @@ def update_product(product_id: str, changes: ProductChanges) -> Response[Product
     return Response(200, "application/json", updated)
 
 
-lambda_handler = handler_for(app)
+lambda_handler = handler_for(app, staff_only=True)

@@ -14,12 +14,11 @@ from shop.order_numbers import parse_order_number
 from shop.orders import OrderState, check_transition
 from shop.shipping_dates import OrderJob, ProductPageJob, ShippingDateRequest, check_shipping_date
 from shop_aws import dynamodb, sqs
-from shop_aws.api import handler_for, resolver, staff_only
+from shop_aws.api import handler_for, resolver
 from shop_aws.runtime import clock, logger
 from shop_aws.settings import settings
 
 app = resolver()
-app.use(middlewares=[staff_only])
 
 
 class Accepted(BaseModel):
@@ -53,4 +52,4 @@ def confirm_for_order(order_number: str, request: ShippingDateRequest) -> Respon
     return Response(202, "application/json", Accepted(shippingDate=shipping_date, orderNumber=order.order_number))
 
 
-lambda_handler = handler_for(app)
+lambda_handler = handler_for(app, staff_only=True)

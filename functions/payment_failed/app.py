@@ -44,6 +44,7 @@ def lambda_handler(event: PaymentFailed, context: Any) -> dict[str, Any]:
                 set_values={
                     "resettlementDeadline": iso(deadline),
                     "paymentFailedAt": iso(now),
+                    "paymentFailureReason": event.reason or "not given",
                     **dynamodb.resettlement_index_values(deadline, order.order_number),
                 },
                 condition="settlementAttempt = :attempt",

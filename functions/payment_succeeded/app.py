@@ -32,6 +32,10 @@ def lambda_handler(event: PaymentSucceeded, context: Any) -> dict[str, Any]:
         if order is not None and order.state is OrderState.CANCELLED:
             logger.warning("payment succeeded for a cancelled order: support must follow up")
             metrics.add_metric(name="PaymentForCancelledOrder", unit="Count", value=1)
+        elif order is not None and order.state is OrderState.PAID and order.paid_settlement_id != event.settlement_id:
+            # Two attempts both took money (a late success of an earlier attempt): support must follow up.
+            logger.warning("second payment for a paid order", extra={"paid_by": order.paid_settlement_id})
+            metrics.add_metric(name="SecondPaymentForPaidOrder", unit="Count", value=1)
         else:
             logger.info("payment success ignored: duplicate or unknown", extra={"state": order and order.state})
         return {"applied": False}

@@ -150,3 +150,16 @@ def test_the_release_date_is_not_changed_by_a_plain_update(shop: Shop, staff: Me
 
 def test_updating_an_unknown_product_is_a_404(shop: Shop, staff: Member) -> None:
     assert shop.call("PATCH", "/admin/products/nope", {"name": "x"}, member=staff).status == 404
+
+
+def test_a_cursor_that_was_not_given_by_the_shop_is_a_400(shop: Shop) -> None:
+    answer = shop.call("GET", "/products", query={"cursor": "eyJQSyI6IHsiTiI6ICIxIn19"})
+
+    assert answer.status == 400
+    assert answer.body["field"] == "cursor"
+
+
+def test_a_member_who_is_not_staff_is_refused_before_the_payload_is_read(shop: Shop, alice: Member) -> None:
+    answer = shop.call("POST", "/admin/products", {}, member=alice)
+
+    assert answer.status == 403

@@ -229,9 +229,10 @@ def test_two_checkouts_racing_for_the_last_unit_sell_it_once(
 
     # then
     assert answers["bob"].status == 201
-    assert answers["alice"].status == 409
-    assert answers["alice"].body["code"] == "SOLD_OUT"
-    assert "Nendoroid Rin" in answers["alice"].body["message"]
+    assert answers["alice"].status == 422
+    assert answers["alice"].body["problems"] == [
+        {"code": "SOLD_OUT", "message": "Nendoroid Rin is sold out.", "productId": "nendo-1"}
+    ]
     assert shop.product("nendo-1").stock == 0
     assert len(orders_in_table(shop)) == 1
 

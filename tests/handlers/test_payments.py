@@ -131,3 +131,29 @@ def test_an_outcome_for_an_order_not_yet_charged_is_ignored(shop: Shop, alice: M
 
     assert succeeded(shop, number, attempt=0) == {"applied": False}
     assert state_of(number) == "RESERVED"
+
+
+def test_a_second_payment_for_a_paid_order_is_reported_for_support(shop: Shop, alice: Member, capsys) -> None:
+    # rule L3: the retry was paid, then the first attempt's late success arrives: money taken twice
+    number = pending_settlement(shop, alice)
+    failed(shop, number, attempt=1)
+    shop.call("POST", f"/orders/{number}/resettlement", {"paymentToken": "tok_visa_0002"}, member=alice)
+    succeeded(shop, number, attempt=2)
+    capsys.readouterr()
+
+    late = succeeded(shop, number, attempt=1)
+
+    assert late == {"applied": False}
+    assert '"SecondPaymentForPaidOrder"' in capsys.readouterr().out
+
+
+def test_the_failure_reason_is_recorded_on_the_order(shop: Shop, alice: Member) -> None:
+    # rule L4
+    number = pending_settlement(shop, alice)
+
+    failed(shop, number)
+
+    stored = shop.session.client("dynamodb").get_item(
+        TableName=shop.stack.ref("ShopTable"), Key={"PK": {"S": f"ORDER#{number}"}, "SK": {"S": "ORDER"}}
+    )["Item"]
+    assert stored["paymentFailureReason"]["S"] == "card_declined"

@@ -49,10 +49,6 @@ class EmailTaken(Conflict):
     code = "EMAIL_TAKEN"
 
 
-class SoldOut(Conflict):
-    code = "SOLD_OUT"
-
-
 class IllegalTransition(Conflict):
     code = "ILLEGAL_TRANSITION"
 
@@ -68,6 +64,11 @@ class CheckoutRefused(ShopError):
     code = "CHECKOUT_REFUSED"
 
 
+class SoldOut(CheckoutRefused):
+    """Another checkout took the last units between reading the catalogue and writing: same answer as a
+    cart that asked for more than the stock, so a member sees one kind of "sold out"."""
+
+
 class Unauthorized(ShopError):
     status = 401
     code = "UNAUTHORIZED"
@@ -78,3 +79,43 @@ class ProductRefused(ShopError):
 
     status = 422
     code = "INVALID_PRODUCT"
+
+
+class StateConflict(Conflict):
+    """A change the order's current state no longer (or not yet) allows; the body names the state."""
+
+    code = "STATE_CONFLICT"
+
+
+class UnshippedOrders(Conflict):
+    """M5: withdrawal waits until every order is shipped or cancelled; the body lists them."""
+
+    code = "UNSHIPPED_ORDERS"
+
+
+class AccountWithdrawn(ShopError):
+    """M5: the member withdrew; a token issued before still reaches the API until it expires."""
+
+    status = 403
+    code = "ACCOUNT_WITHDRAWN"
+
+
+class AddressRefused(ShopError):
+    """A new shipping address breaks a destination rule (O1, O2)."""
+
+    status = 422
+    code = "ADDRESS_REFUSED"
+
+
+class CancellationRefused(ShopError):
+    """L8/C2: a reason support may not cancel for."""
+
+    status = 422
+    code = "CANCELLATION_REFUSED"
+
+
+class ImportRefused(ShopError):
+    """L11: an old-shop order that cannot be brought over as given."""
+
+    status = 422
+    code = "IMPORT_REFUSED"

@@ -98,6 +98,7 @@ class Order(BaseModel):
     shipping_date: str | None = Field(default=None, alias="shippingDate")
     settlement_attempt: int = Field(default=0, alias="settlementAttempt")
     resettlement_deadline: datetime | None = Field(default=None, alias="resettlementDeadline")
+    paid_settlement_id: str | None = Field(default=None, alias="paidSettlementId")
     version: int = 0
 
     @property

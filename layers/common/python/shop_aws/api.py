@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
@@ -91,22 +90,44 @@ def _groups(raw: Any) -> frozenset[str]:
     return frozenset(part for part in str(raw).strip("[]").replace(",", " ").split() if part)
 
 
-def staff_only(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-    """Middleware for /admin routes: the staff group only."""
-    if not caller(app).is_staff:
-        raise Forbidden("Only shop staff may do this.")
-    return next_middleware(app)
+def _refusal(error: ShopError) -> dict[str, Any]:
+    """A proxy response for a refusal decided before the resolver runs."""
+    return {
+        "statusCode": error.status,
+        "headers": {
+            "Content-Type": "application/json",
+            "Access-Control-Allow-Origin": os.environ.get("ALLOWED_ORIGIN", "*"),
+        },
+        "body": json.dumps(error.to_body()),
+        "isBase64Encoded": False,
+    }
+
+
+def staff_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
+    """For /admin functions: refuse anyone outside the staff group before the payload is even read."""
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
+    if not claims.get("sub"):
+        return _refusal(Unauthorized("Sign in to do this."))
+    if STAFF_GROUP not in _groups(claims.get("cognito:groups")):
+        return _refusal(Forbidden("Only shop staff may do this."))
+    return None
 
 
 def handler_for(
-    app: APIGatewayRestResolver, idempotency: IdempotencyConfig | None = None
+    app: APIGatewayRestResolver, idempotency: IdempotencyConfig | None = None, *, staff_only: bool = False
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """The Lambda entry point: Powertools' logger context, metrics and tracing around the resolver."""
+    """The Lambda entry point: Powertools' logger context, metrics and tracing around the resolver.
+
+    staff_only: every route of the function is for the staff group, checked before validation so a
+    member learns nothing about an admin payload.
+    """
 
     @logger.inject_lambda_context(clear_state=True)
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if staff_only and (refusal := staff_refusal(event)) is not None:
+            return refusal
         if idempotency is not None:
             idempotency.register_lambda_context(context)
         return app.resolve(event, context)

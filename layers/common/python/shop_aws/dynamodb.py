@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 from shop.catalogue import Product
 from shop.clock import iso, parse_iso
 from shop.emails import Email
-from shop.errors import Conflict, EmailTaken, IllegalTransition, NotFound, SoldOut
+from shop.errors import Conflict, EmailTaken, IllegalTransition, InvalidInput, NotFound, SoldOut
 from shop.members import NewMember
 from shop.orders import Order, OrderState, check_transition
 from shop_aws.clients import client
@@ -75,15 +75,22 @@ def encode_cursor(key: Mapping[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def decode_cursor(cursor: str | None, key_names: frozenset[str]) -> dict[str, Any] | None:
+    """The LastEvaluatedKey a cursor stands for, or a 400 if it is not one this query could have given."""
     if not cursor:
         return None
+    refused = InvalidInput("The page cursor is not valid; start again from the first page.", field="cursor")
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, UnicodeDecodeError) as error:
-        raise Conflict("The page cursor is not valid; start again from the first page.") from error
-    if not isinstance(decoded, dict):
-        raise Conflict("The page cursor is not valid; start again from the first page.")
+        raise refused from error
+    well_formed = (
+        isinstance(decoded, dict)
+        and set(decoded) == key_names
+        and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in decoded.values())
+    )
+    if not well_formed:
+        raise refused
     return decoded
 
 
@@ -116,6 +123,11 @@ def outbox_email(email: Email, now: datetime) -> OutboxEntry:
 
 def outbox_event(detail_type: str, detail: Mapping[str, Any], now: datetime) -> OutboxEntry:
     return _outbox_entry(now, kind="EVENT", detailType=detail_type, detail=json.dumps(detail, sort_keys=True))
+
+
+def outbox_job(job: Mapping[str, Any], now: datetime) -> OutboxEntry:
+    """Work for the shipping-date queue (C2 fan-out), decided in the same transaction as what caused it."""
+    return _outbox_entry(now, kind="JOB", body=json.dumps(job, sort_keys=True))
 
 
 def _outbox_entry(now: datetime, **attributes: Any) -> OutboxEntry:
@@ -228,6 +240,33 @@ def replace_product(product: Product, expected_version: int) -> int:
     return new_version
 
 
+def change_release_date(product: Product, expected_version: int, outbox: list[OutboxEntry]) -> int:
+    """C2: the product's new release date and the fan-out that tells its open orders, together."""
+    new_version = expected_version + 1
+    try:
+        client("dynamodb").transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": _table(),
+                        "Item": to_attributes(_product_item(product, version=new_version)),
+                        "ConditionExpression": "version = :read",
+                        "ExpressionAttributeValues": {":read": {"N": str(expected_version)}},
+                    }
+                },
+                *(_put_outbox(entry) for entry in outbox),
+            ]
+        )
+    except ClientError as error:
+        if _cancelled_by_condition(error, 0) or _is_conflict(error):
+            raise Conflict(
+                f"Product {product.product_id} changed while you edited it; read it again and retry.",
+                productId=product.product_id,
+            ) from error
+        raise
+    return new_version
+
+
 def get_product(product_id: str) -> tuple[Product, int] | None:
     response = client("dynamodb").get_item(TableName=_table(), Key=_product_key(product_id), ConsistentRead=True)
     return _product_from(response["Item"]) if "Item" in response else None
@@ -255,7 +294,7 @@ def list_products(limit: int, cursor: str | None) -> tuple[list[Product], str | 
         "ExpressionAttributeValues": {":catalogue": {"S": "CATALOGUE"}},
         "Limit": limit,
     }
-    start = decode_cursor(cursor)
+    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI1PK", "GSI1SK"}))
     if start:
         query["ExclusiveStartKey"] = start
     response = client("dynamodb").query(**query)
@@ -315,31 +354,169 @@ def get_member(member_id: str) -> dict[str, Any] | None:
     return from_attributes(response["Item"]) if "Item" in response else None
 
 
+def member_id_for_email(email: str) -> str | None:
+    """The member who signed up with this (normalised) address, if any (M3)."""
+    response = client("dynamodb").get_item(
+        TableName=_table(), Key={"PK": {"S": f"EMAIL#{email}"}, "SK": {"S": "EMAIL"}}, ConsistentRead=True
+    )
+    return str(response["Item"]["memberId"]["S"]) if "Item" in response else None
+
+
+def _profile_key(member_id: str) -> dict[str, Any]:
+    return {"PK": {"S": f"MEMBER#{member_id}"}, "SK": {"S": "PROFILE"}}
+
+
+# At most this many writes go into one transaction (DynamoDB's limit is 100).
+TRANSACTION_LIMIT = 100
+
+
+def withdraw_member(
+    member_id: str, registered_email: str, orders: list[Order], final_email: OutboxEntry, now: datetime
+) -> None:
+    """M5: erase the profile, free the address, send the final email and unlink the orders.
+
+    The first transaction holds the profile, the email lock, the final email and as many orders as fit;
+    it commits only if the member has not withdrawn already. Orders that did not fit follow in
+    further transactions; were one to fail, a repeated withdrawal finishes them (erase_orders).
+    """
+    profile = {
+        "Update": {
+            "TableName": _table(),
+            "Key": _profile_key(member_id),
+            "UpdateExpression": (
+                "SET email = :erased, #name = :erased, withdrawnAt = :now, #status = :withdrawn "
+                "REMOVE isMinor, guardianConsentAssumed"
+            ),
+            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(withdrawnAt)",
+            "ExpressionAttributeNames": {"#name": "name", "#status": "status"},
+            "ExpressionAttributeValues": to_attributes(
+                {":erased": ERASED, ":now": iso(now), ":withdrawn": WITHDRAWN_MEMBER}
+            ),
+        }
+    }
+    lock = {
+        "Delete": {
+            "TableName": _table(),
+            "Key": {"PK": {"S": f"EMAIL#{registered_email}"}, "SK": {"S": "EMAIL"}},
+            "ConditionExpression": "attribute_not_exists(PK) OR memberId = :member",
+            "ExpressionAttributeValues": {":member": {"S": member_id}},
+        }
+    }
+    first = [profile, lock, _put_outbox(final_email)]
+    room = TRANSACTION_LIMIT - len(first)
+    try:
+        client("dynamodb").transact_write_items(
+            TransactItems=first + [_erase_order(order, member_id, now) for order in orders[:room]]
+        )
+    except ClientError as error:
+        if _cancelled_by_condition(error, 0):
+            raise AccountWithdrawn("This account has already been deleted.") from error
+        if _is_conflict(error) or _reasons(error):
+            raise Conflict("Your account or one of its orders changed meanwhile; please try again.") from error
+        raise
+    erase_orders(member_id, orders[room:], now)
+
+
+def erase_orders(member_id: str, orders: list[Order], now: datetime) -> None:
+    """M5: unlink shipped and cancelled orders from a withdrawn member, a transaction per batch."""
+    for start in range(0, len(orders), TRANSACTION_LIMIT):
+        batch = orders[start : start + TRANSACTION_LIMIT]
+        try:
+            client("dynamodb").transact_write_items(
+                TransactItems=[_erase_order(order, member_id, now) for order in batch]
+            )
+        except ClientError as error:
+            if _is_conflict(error) or _reasons(error):
+                raise Conflict("One of your orders changed meanwhile; please try again.") from error
+            raise
+
+
+def _erase_order(order: Order, member_id: str, now: datetime) -> dict[str, Any]:
+    """The order keeps its number, lines, amounts and state for the accounts; nothing names the person."""
+    from shop.account import erased  # the rules layer decides what is kept
+
+    kept = erased(order)
+    return {
+        "Update": {
+            "TableName": _table(),
+            "Key": _order_key(order.order_number),
+            "UpdateExpression": (
+                "SET memberId = :withdrawn, email = :erased, shippingAddress = :shipping, "
+                "billingAddress = :billing, paymentToken = :erased, erasedAt = :now, "
+                "#version = if_not_exists(#version, :zero) + :one REMOVE GSI1PK, GSI1SK"
+            ),
+            "ConditionExpression": "memberId = :member AND #state IN (:shipped, :cancelled)",
+            "ExpressionAttributeNames": {"#state": "state", "#version": "version"},
+            "ExpressionAttributeValues": to_attributes(
+                {
+                    ":withdrawn": kept.member_id,
+                    ":erased": ERASED,
+                    ":shipping": kept.shipping_address.model_dump(mode="json", by_alias=True, exclude_none=True),
+                    ":billing": kept.billing_address.model_dump(mode="json", by_alias=True, exclude_none=True),
+                    ":now": iso(now),
+                    ":zero": 0,
+                    ":one": 1,
+                    ":member": member_id,
+                    ":shipped": OrderState.SHIPPED.value,
+                    ":cancelled": OrderState.CANCELLED.value,
+                }
+            ),
+        }
+    }
+
+
 # ---------------------------------------------------------------- orders
 
 
 def _order_item(order: Order) -> dict[str, Any]:
     body = order.model_dump(mode="json", by_alias=True, exclude_none=True)
     body["createdAt"] = iso(order.created_at)
-    return {
-        "PK": f"ORDER#{order.order_number}",
-        "SK": "ORDER",
-        "type": "ORDER",
-        "GSI1PK": f"MEMBER#{order.member_id}",
-        "GSI1SK": order.order_number,
-        **body,
-    }
+    listing = (
+        {}
+        if order.is_erased
+        else {"GSI1PK": f"MEMBER#{order.member_id}", "GSI1SK": listing_key(order.order_number, order.created_at)}
+    )
+    return {"PK": f"ORDER#{order.order_number}", "SK": "ORDER", "type": "ORDER", **listing, **body}
 
 
-def _product_index_entry(order_number: str, product_id: str) -> dict[str, Any]:
-    """Makes an open order findable from its product (shipping dates, release news)."""
-    return {
-        "PK": f"ORDER#{order_number}",
-        "SK": f"PRODUCT#{product_id}",
-        "type": "ORDER_PRODUCT",
-        "GSI2PK": f"PRODUCT#{product_id}",
-        "GSI2SK": order_number,
+def _product_index_entry(order_number: str, product_id: str, *, indexed: bool = True) -> dict[str, Any]:
+    """Makes an open order findable from its product (shipping dates, release news).
+
+    Not indexed: the entry exists (so closing it later is harmless) but no product-wide change reaches it.
+    """
+    entry = {"PK": f"ORDER#{order_number}", "SK": f"PRODUCT#{product_id}", "type": "ORDER_PRODUCT"}
+    if indexed:
+        entry |= {"GSI2PK": f"PRODUCT#{product_id}", "GSI2SK": order_number}
+    return entry
+
+
+def member_orders(member_id: str, limit: int, cursor: str | None) -> tuple[list[Order], str | None]:
+    """One page of the member's own orders, newest first (My Account)."""
+    query: dict[str, Any] = {
+        "TableName": _table(),
+        "IndexName": LISTINGS_INDEX,
+        "KeyConditionExpression": "GSI1PK = :member",
+        "ExpressionAttributeValues": {":member": {"S": f"MEMBER#{member_id}"}},
+        "ScanIndexForward": False,
+        "Limit": limit,
     }
+    start = decode_cursor(cursor)
+    if start:
+        query["ExclusiveStartKey"] = start
+    response = client("dynamodb").query(**query)
+    orders = [order_from(item) for item in response["Items"]]
+    return orders, encode_cursor(response.get("LastEvaluatedKey"))
+
+
+def all_member_orders(member_id: str, page_size: int = 100) -> list[Order]:
+    """Every order still linked to the member (withdrawal checks them all, M5)."""
+    orders: list[Order] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = member_orders(member_id, page_size, cursor)
+        orders.extend(page)
+        if cursor is None:
+            return orders
 
 
 def order_from(item: Mapping[str, Any]) -> Order:
@@ -379,17 +556,33 @@ def place_checkout(orders: list[Order], stock_to_take: Mapping[str, int], outbox
         for put in puts
     ]
     items += [_put_outbox(entry) for entry in outbox]
+    if orders:
+        # M5: a member who withdrew may still hold a token that has not expired; they order nothing.
+        items.append(
+            {
+                "ConditionCheck": {
+                    "TableName": _table(),
+                    "Key": _profile_key(orders[0].member_id),
+                    "ConditionExpression": "attribute_not_exists(withdrawnAt)",
+                }
+            }
+        )
     try:
         client("dynamodb").transact_write_items(TransactItems=items)
     except ClientError as error:
+        if orders and _cancelled_by_condition(error, len(items) - 1):
+            raise AccountWithdrawn("This account has been deleted; it can no longer place orders.") from error
         sold_out = [
             product_id for index, product_id in enumerate(stock_to_take) if _cancelled_by_condition(error, index)
         ]
         if sold_out:
             names = {line.product_id: line.name for order in orders for line in order.lines}
+            problems = [
+                {"code": "SOLD_OUT", "message": f"{names[pid]} is sold out.", "productId": pid} for pid in sold_out
+            ]
             raise SoldOut(
-                "Sold out: " + ", ".join(f"{names[pid]} ({pid})" for pid in sold_out) + ". Nothing was ordered.",
-                productIds=sold_out,
+                "The order cannot be placed: " + " ".join(p["message"] for p in problems) + " Nothing was ordered.",
+                problems=problems,
             ) from error
         if _is_conflict(error):
             raise Conflict("The shop is busy with the same products; please confirm your order again.") from error
@@ -476,8 +669,11 @@ def close_product_index_entries(order: Order) -> list[dict[str, Any]]:
 
 
 def return_stock(order: Order) -> list[dict[str, Any]]:
-    """A cancelled in-stock order puts its quantities back on the shelf."""
-    if order.kind.value != "IN_STOCK":
+    """A cancelled in-stock order puts its quantities back on the shelf.
+
+    Not an old-shop order (L11): its items never came from this shop's stock.
+    """
+    if order.kind.value != "IN_STOCK" or order.imported:
         return []
     return [
         {
@@ -502,7 +698,7 @@ def product_open_orders(product_id: str, limit: int, cursor: str | None) -> tupl
         "ExpressionAttributeValues": {":product": {"S": f"PRODUCT#{product_id}"}},
         "Limit": limit,
     }
-    start = decode_cursor(cursor)
+    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI2PK", "GSI2SK"}))
     if start:
         query["ExclusiveStartKey"] = start
     response = client("dynamodb").query(**query)
@@ -527,12 +723,125 @@ def orders_past_deadline(now: datetime, limit: int, cursor: str | None = None) -
         "ExpressionAttributeValues": {":index": {"S": "RESETTLEMENT"}, ":now": {"S": f"{iso(now)}#~"}},
         "Limit": limit,
     }
+    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI3PK", "GSI3SK"}))
+    if start:
+        query["ExclusiveStartKey"] = start
+    response = client("dynamodb").query(**query)
+    numbers = [item["PK"]["S"].removeprefix("ORDER#") for item in response["Items"]]
+    return numbers, encode_cursor(response.get("LastEvaluatedKey"))
+
+
+def orders_with_deadline_between(
+    after: datetime, until: datetime, limit: int, cursor: str | None = None
+) -> tuple[list[str], str | None]:
+    """One page of order numbers whose re-settlement deadline is after `after` and at or before `until` (L5a)."""
+    query: dict[str, Any] = {
+        "TableName": _table(),
+        "IndexName": RESETTLEMENT_INDEX,
+        "KeyConditionExpression": "GSI3PK = :index AND GSI3SK BETWEEN :after AND :until",
+        "ExpressionAttributeValues": {
+            ":index": {"S": "RESETTLEMENT"},
+            ":after": {"S": f"{iso(after)}#~"},
+            ":until": {"S": f"{iso(until)}#~"},
+        },
+        "Limit": limit,
+    }
     start = decode_cursor(cursor)
     if start:
         query["ExclusiveStartKey"] = start
     response = client("dynamodb").query(**query)
     numbers = [item["PK"]["S"].removeprefix("ORDER#") for item in response["Items"]]
     return numbers, encode_cursor(response.get("LastEvaluatedKey"))
+
+
+@dataclass
+class OrderChange:
+    """A conditional change to an order that stays in its state (an address, a date, a reminder mark).
+
+    Written only while the order is in one of `allowed_states` and `condition` holds; otherwise a 409
+    naming the state the order is in now.
+    """
+
+    order: Order
+    allowed_states: frozenset[OrderState]
+    set_values: dict[str, Any] = field(default_factory=dict)
+    remove: list[str] = field(default_factory=list)
+    condition: str | None = None
+    condition_values: dict[str, Any] = field(default_factory=dict)
+    outbox: list[OutboxEntry] = field(default_factory=list)
+    extra: list[dict[str, Any]] = field(default_factory=list)
+    what: str = "the order"
+    # Document paths (a list element's attribute) with the #names they use, for changes inside an attribute.
+    set_paths: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def apply_change(change: OrderChange) -> None:
+    order = change.order
+    states = sorted(state.value for state in change.allowed_states)
+    values: dict[str, Any] = {":one": 1, ":zero": 0, **change.condition_values}
+    names = {"#state": "state", "#version": "version", **change.names}
+    for index, state in enumerate(states):
+        values[f":st{index}"] = state
+    set_parts = ["#version = if_not_exists(#version, :zero) + :one"]
+    for index, (name, value) in enumerate(change.set_values.items()):
+        names[f"#s{index}"] = name
+        values[f":s{index}"] = value
+        set_parts.append(f"#s{index} = :s{index}")
+    for index, (path, value) in enumerate(change.set_paths.items()):
+        values[f":p{index}"] = value
+        set_parts.append(f"{path} = :p{index}")
+    expression = "SET " + ", ".join(set_parts)
+    if change.remove:
+        for index, name in enumerate(change.remove):
+            names[f"#r{index}"] = name
+        expression += " REMOVE " + ", ".join(f"#r{index}" for index in range(len(change.remove)))
+    condition = "#state IN (" + ", ".join(f":st{index}" for index in range(len(states))) + ")"
+    if change.condition:
+        condition += f" AND ({change.condition})"
+    update = {
+        "Update": {
+            "TableName": _table(),
+            "Key": _order_key(order.order_number),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_attributes(values),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+    }
+    items = [update, *change.extra, *(_put_outbox(entry) for entry in change.outbox)]
+    try:
+        client("dynamodb").transact_write_items(TransactItems=items)
+    except ClientError as error:
+        if _cancelled_by_condition(error, 0):
+            current = _state_in_cancellation(error) or "unknown"
+            raise StateConflict(
+                f"Order {order.order_number} changed meanwhile (it is {current} now); {change.what} was not changed.",
+                orderNumber=order.order_number,
+                currentState=current,
+            ) from error
+        if _is_conflict(error):
+            raise Conflict(f"Order {order.order_number} is being changed by another request; try again.") from error
+        raise
+
+
+def announce_release_date(order: Order, line_index: int, release_date: str, outbox: list[OutboxEntry]) -> None:
+    """C2: the order's line shows the product's new release date; written once, with its email."""
+    line = order.lines[line_index]
+    path = f"#lines[{line_index}]"
+    apply_change(
+        OrderChange(
+            order=order,
+            allowed_states=OPEN_STATES,
+            set_paths={f"{path}.#releaseDate": release_date},
+            names={"#lines": "lines", "#releaseDate": "releaseDate", "#productId": "productId"},
+            condition=f"{path}.#productId = :product AND {path}.#releaseDate = :previous",
+            condition_values={":product": line.product_id, ":previous": line.release_date},
+            outbox=outbox,
+            what="the release date",
+        )
+    )
 
 
 def require_order(order_number: str) -> Order:

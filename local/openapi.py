@@ -1,0 +1,79 @@
+"""One OpenAPI document for the whole shop, merged from every API function's Powertools resolver.
+
+Each function validates its payloads with pydantic through Powertools' resolver, which knows its own
+routes' schemas; the shop's document is their union, with the Cognito sign-in as a bearer scheme.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
+
+from local.lambdas import Functions
+
+TITLE = "preorder-shop"
+DESCRIPTION = (
+    "The ordering backend of a figure shop whose products are mostly made to order. Browse the catalogue "
+    "without signing in; everything else needs a member's ID token from the user pool (Authorization header). "
+    "Routes under /admin are for the staff group."
+)
+
+
+def document(functions: Functions, server_url: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "version": "1.0.0", "description": DESCRIPTION},
+        "servers": [{"url": server_url}],
+        "paths": {},
+        "components": {
+            "schemas": {},
+            "securitySchemes": {
+                "memberToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "The ID token from signing in to the user pool.",
+                }
+            },
+        },
+    }
+    public = {(r.method, r.path) for r in functions.stack.template.routes() if r.public}
+    for logical_id in sorted({route.function for route in functions.stack.template.routes()}):
+        app = functions.module(logical_id).app
+        schema = app.get_openapi_schema(title=TITLE).model_dump(mode="json", by_alias=True, exclude_none=True)
+        merged["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                if (method.upper(), _template_path(path)) not in public:
+                    operation["security"] = [{"memberToken": []}]
+                merged["paths"].setdefault(path, {})[method] = operation
+    return merged
+
+
+def _template_path(powertools_path: str) -> str:
+    """Powertools names path parameters after the Python argument (product_id); the template in camelCase."""
+
+    def camel(part: str) -> str:
+        if not (part.startswith("{") and part.endswith("}")):
+            return part
+        head, *rest = part[1:-1].split("_")
+        return "{" + head + "".join(word.capitalize() for word in rest) + "}"
+
+    return "/".join(camel(part) for part in powertools_path.split("/"))
+
+
+def swagger_page(spec_json: str) -> str:
+    return generate_swagger_html(
+        spec=spec_json,
+        swagger_js="/_local/swagger-ui-bundle.min.js",
+        swagger_css="/_local/swagger-ui.min.css",
+        swagger_base_url="/_local/",
+        oauth2_config=None,
+        persist_authorization=True,
+    )
+
+
+def swagger_asset(name: str) -> bytes:
+    return resources.files("aws_lambda_powertools.event_handler.openapi.swagger_ui").joinpath(name).read_bytes()

@@ -1,0 +1,237 @@
+"""The whole shop on one machine: embedded AWS, the API, events, schedules, mail, a movable clock."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import socket
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+import boto3
+from werkzeug.wrappers import Request, Response
+
+from local import mailbox, openapi
+from local.aws import LOOPBACK, EmbeddedAws
+from local.events import RulePump, Scheduler, schedules, wire_rules
+from local.gateway import CognitoAuthorizer, Gateway
+from local.lambdas import Functions, QueuePump, StreamPump
+from local.provision import REGION, Stack, provision
+from local.sandbox import PaymentSandbox
+from local.seed import seed
+from shop.clock import SystemClock, iso
+from shop_aws import clients, runtime
+from shop_aws.settings import settings
+
+DEFAULT_API_PORT = 3000
+DEFAULT_AWS_PORT = 4599
+log = logging.getLogger("local")
+
+
+class PortTaken(RuntimeError):
+    pass
+
+
+def check_port_free(port: int, what: str) -> None:
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError as error:
+            raise PortTaken(
+                f"Port {port} on {LOOPBACK} ({what}) is already in use. Stop what is using it "
+                f"(is the shop already running?) or pick another port with the flag shown in --help."
+            ) from error
+
+
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """7d, 36h, 6d23h, 90m, 30s."""
+    found = _DURATION.match(text.strip())
+    if not text.strip() or found is None:
+        raise ValueError(f"not a duration: {text!r} (use forms like 7d, 36h, 6d23h, 90m)")
+    days, hours, minutes, seconds = (int(part or 0) for part in found.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+class LocalStack:
+    def __init__(self, api_port: int = DEFAULT_API_PORT, aws_port: int = DEFAULT_AWS_PORT, seed_data: bool = True):
+        self.api_port = api_port
+        self.aws_port = aws_port
+        self.seed_data = seed_data
+        self.clock = SystemClock()
+        self.aws = EmbeddedAws(aws_port)
+        self._stop = threading.Event()
+        self._pumping = threading.Lock()
+        self._worker: threading.Thread | None = None
+        self.pump_errors = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.api_port}"
+
+    def start(self) -> LocalStack:
+        check_port_free(self.api_port, "the shop's API")
+        check_port_free(self.aws_port, "the embedded AWS")
+        self.aws.start()
+        self.session = boto3.session.Session(region_name=REGION)
+        self.stack: Stack = provision(self.session)
+        for environment in self.stack.environments.values():
+            os.environ.update({k: v for k, v in environment.items() if k != "POWERTOOLS_SERVICE_NAME"})
+        os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+        settings.cache_clear()
+        clients.reset()
+        runtime.use_clock(self.clock)
+        self.functions = Functions(self.stack)
+        self.pumps: list[Any] = [StreamPump(self.session, self.stack, self.functions, "ShopTable")]
+        self.pumps += [
+            QueuePump(self.session, self.stack, self.functions, queue) for queue in self._event_source_queues()
+        ]
+        self.pumps += [RulePump(self.session, self.functions, route) for route in wire_rules(self.session, self.stack)]
+        self.sandbox = PaymentSandbox(self.session, self.stack)
+        self.pumps.append(self.sandbox)
+        self.scheduler = Scheduler(self.functions, schedules(self.stack))
+        self.authorizer = CognitoAuthorizer(
+            self.aws.endpoint, self.stack.ref("UserPool"), self.stack.ref("UserPoolClient")
+        )
+        self.gateway = Gateway(self.stack, self.functions, self.authorizer)
+        self._add_local_routes()
+        self.api_port = self.gateway.start(self.api_port)
+        self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
+        self._worker = threading.Thread(target=self._work, name="pumps", daemon=True)
+        self._worker.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._worker is not None:
+            self._worker.join(timeout=10)
+        self.gateway.stop()
+        self.aws.stop()
+
+    def _event_source_queues(self) -> list[str]:
+        queues = []
+        for spec in self.stack.template.functions().values():
+            for event in spec.events.values():
+                if event["Type"] == "SQS":
+                    queue_arn = self.stack.resolver.resolve(event["Properties"]["Queue"])
+                    queues += [
+                        q
+                        for q in self.stack.template.of_type("AWS::SQS::Queue")
+                        if self.stack.attribute(q, "Arn") == queue_arn
+                    ]
+        return queues
+
+    # ------------------------------------------------------------ background work
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            busy = self.pump_all()
+            self.scheduler.tick()
+            if not busy:
+                self._stop.wait(0.05)
+
+    def pump_all(self) -> int:
+        """One round of every background delivery; returns how much work there was."""
+        handled = 0
+        with self._pumping:
+            for pump in self.pumps:
+                try:
+                    handled += pump.step()
+                except Exception:
+                    self.pump_errors += 1
+                    log.exception("background delivery failed; it will be retried")
+        return handled
+
+    # ------------------------------------------------------------ controls
+    def advance_clock(self, by: timedelta) -> None:
+        self.clock.offset += by
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "apiUrl": self.url,
+            "awsEndpoint": self.aws.endpoint,
+            "region": REGION,
+            "userPoolId": self.stack.ref("UserPool"),
+            "userPoolClientId": self.stack.ref("UserPoolClient"),
+            "eventBusName": self.stack.ref("ShopBus"),
+            "now": iso(self.clock.now()),
+            "clockOffsetSeconds": self.clock.offset.total_seconds(),
+        }
+
+    def _add_local_routes(self) -> None:
+        gateway = self.gateway
+        gateway.add_local("GET", "/_local/config", lambda request, _: _json(200, self.config()))
+        gateway.add_local("GET", "/_local/routes", lambda request, _: _json(200, self._routes()))
+        gateway.add_local("GET", "/_local/mail", self._mail_page)
+        gateway.add_local("GET", "/_local/mail.json", self._mail_json)
+        gateway.add_local("GET", "/_local/mail/<message_id>", self._mail_message)
+        gateway.add_local("GET", "/_local/openapi.json", self._openapi_json)
+        gateway.add_local("GET", "/_local/docs", self._swagger)
+        gateway.add_local(
+            "GET", "/_local/swagger-ui-bundle.min.js", _asset("swagger-ui-bundle.min.js", "text/javascript")
+        )
+        gateway.add_local("GET", "/_local/swagger-ui.min.css", _asset("swagger-ui.min.css", "text/css"))
+        gateway.add_local("POST", "/_local/clock", self._advance_clock)
+        gateway.add_local("POST", "/_local/schedules/run", self._run_schedules)
+
+    def _routes(self) -> list[dict[str, Any]]:
+        """The API routes this gateway serves: exactly template.yaml's."""
+        return [
+            {"method": r.route.method, "path": r.route.path, "function": r.route.function, "public": r.route.public}
+            for r in self.gateway.routes
+        ]
+
+    def _mail_page(self, request: Request, _: dict[str, str]) -> Response:
+        return Response(mailbox.list_page(request.args.get("to")), content_type="text/html; charset=utf-8")
+
+    def _mail_json(self, request: Request, _: dict[str, str]) -> Response:
+        return _json(200, [m.to_json() for m in mailbox.all_mail(request.args.get("to"))])
+
+    def _mail_message(self, request: Request, parameters: dict[str, str]) -> Response:
+        found = mailbox.find(parameters["message_id"])
+        if found is None:
+            return _json(404, {"message": "no such email"})
+        return Response(found.html, content_type="text/html; charset=utf-8")
+
+    def _openapi_json(self, request: Request, _: dict[str, str]) -> Response:
+        return _json(200, openapi.document(self.functions, self.url))
+
+    def _swagger(self, request: Request, _: dict[str, str]) -> Response:
+        spec = json.dumps(openapi.document(self.functions, self.url))
+        return Response(openapi.swagger_page(spec), content_type="text/html; charset=utf-8")
+
+    def _advance_clock(self, request: Request, _: dict[str, str]) -> Response:
+        try:
+            by = parse_duration(str((request.get_json(silent=True) or {}).get("advance", "")))
+        except ValueError as error:
+            return _json(400, {"message": str(error)})
+        self.advance_clock(by)
+        return _json(200, self.config())
+
+    def _run_schedules(self, request: Request, _: dict[str, str]) -> Response:
+        return _json(200, self.scheduler.run_now())
+
+    def wait_until_idle(self, timeout: float = 10.0) -> None:
+        """Let background deliveries (outbox, queues, events) finish: for the demo and tests."""
+        deadline = time.monotonic() + timeout
+        quiet_rounds = 0
+        while time.monotonic() < deadline and quiet_rounds < 3:
+            quiet_rounds = quiet_rounds + 1 if self.pump_all() == 0 else 0
+            time.sleep(0.05)
+
+
+def _asset(name: str, content_type: str) -> Any:
+    data = openapi.swagger_asset(name)
+    return lambda request, _: Response(data, content_type=content_type)
+
+
+def _json(status: int, body: Any) -> Response:
+    return Response(json.dumps(body), status=status, content_type="application/json")

@@ -1,0 +1,59 @@
+"""End-to-end tests: the local stack started as `python -m local start` would, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from local.client import ShopClient
+from local.seed import STAFF_EMAIL, STAFF_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def local_shop() -> Iterator[ShopClient]:
+    api_port, aws_port = _free_port(), _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    process = subprocess.Popen(  # noqa: S603 - our own CLI, on loopback ports
+        [sys.executable, "-m", "local", "start", "--port", str(api_port), "--aws-port", str(aws_port)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    client = ShopClient(f"http://127.0.0.1:{api_port}")
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            client.config  # noqa: B018 - answers once the stack is up
+            break
+        except requests.ConnectionError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else ""
+                process.kill()
+                raise RuntimeError(f"the local stack did not start:\n{output}") from None
+            time.sleep(0.2)
+    yield client
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def staff_token(local_shop: ShopClient) -> str:
+    return local_shop.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
