@@ -8,11 +8,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
 RULES := layers/common/python/shop
 
-.PHONY: help venv test lint typecheck template pytest run lock clean
+.PHONY: help venv browser test lint typecheck template pytest run demo lock clean
 
 help:
 	@echo "make test   install what is missing, then lint, type-check, validate template.yaml, run every test"
-	@echo "make run    install what is missing, then start the local stack"
+	@echo "make run    install what is missing, then start the local stack on http://127.0.0.1:3000"
+	@echo "make demo   a narrated walk through the guide's flow against the local stack"
 
 $(STAMP): requirements/dev.txt
 	@PYTHON313="$$(tools/find-python313)" || exit 1; \
@@ -33,13 +34,23 @@ typecheck: venv
 template: venv
 	$(VENV)/bin/cfn-lint template.yaml
 
-pytest: venv
+# Headless Chromium (Debian's package) for the page checks of the end-to-end tests.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser checks..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+pytest: venv browser
 	$(VENV)/bin/pytest
 
 test: lint typecheck template pytest
 
 run: venv
 	$(PY) -m local start
+
+demo: venv
+	$(PY) -m local demo
 
 lock:
 	@PYTHON313="$$(tools/find-python313)" || exit 1; rm -rf /tmp/preorder-shop-lock && \

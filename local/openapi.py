@@ -44,16 +44,21 @@ def document(functions: Functions, server_url: str) -> dict[str, Any]:
         app = functions.module(logical_id).app
         schema = app.get_openapi_schema(title=TITLE).model_dump(mode="json", by_alias=True, exclude_none=True)
         merged["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
-        for path, operations in schema.get("paths", {}).items():
+        for powertools_path, operations in schema.get("paths", {}).items():
+            path = _template_path(powertools_path)
             for method, operation in operations.items():
-                if (method.upper(), _template_path(path)) not in public:
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "path":
+                        parameter["name"] = _template_path("{" + parameter["name"] + "}")[1:-1]
+                if (method.upper(), path) not in public:
                     operation["security"] = [{"memberToken": []}]
                 merged["paths"].setdefault(path, {})[method] = operation
     return merged
 
 
 def _template_path(powertools_path: str) -> str:
-    """Powertools names path parameters after the Python argument (product_id); the template in camelCase."""
+    """Powertools names path parameters after the Python argument (product_id); the template and the real
+    API in camelCase ({productId}), which the document uses."""
 
     def camel(part: str) -> str:
         if not (part.startswith("{") and part.endswith("}")):
