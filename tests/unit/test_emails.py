@@ -36,7 +36,20 @@ def every_kind_of_email() -> list[emails.Email]:
         emails.shipping_date_confirmed(placed, "2027-06-20"),
         emails.payment_failed(placed, datetime(2027, 6, 28, 9, 30, tzinfo=UTC)),
         emails.order_cancelled(placed, "the payment was not re-settled in time"),
+        emails.shipping_date_changed(placed, "2027-06-20", "2027-07-04"),
+        emails.release_date_changed(placed, "Rin Figure", "2027-06", "2027-09"),
+        emails.resettlement_reminder(placed, datetime(2027, 6, 28, 9, 30, tzinfo=UTC)),
+        emails.order_shipped(placed, "DHL", "JD014600003828"),
+        emails.address_changed(placed),
+        emails.payment_method_changed(placed),
+        emails.replacement_shipment(
+            placed.model_copy(update={"replacement_of": "01JD-3M5K-7QXZ-0000", "support_ticket": "CS-1042"})
+        ),
     ]
+
+
+def account_withdrawn() -> emails.Email:
+    return emails.account_withdrawn("alex@example.com", "Alex")
 
 
 # --- Every kind ---------------------------------------------------------------------------------------------
@@ -179,6 +192,90 @@ def test_the_cancellation_email_gives_the_reason() -> None:
     # then
     assert email.subject == f"Order {NUMBER} has been cancelled"
     assert f"Order {NUMBER} has been cancelled: the payment was not re-settled in time" in email.text
+
+
+# --- L2, C2, L5a, L7, L9, O13, L10, M5 ---------------------------------------------------------------------
+
+
+# rule L2
+def test_the_shipping_date_change_email_gives_the_old_and_the_new_date() -> None:
+    email = emails.shipping_date_changed(an_order(), "2027-06-20", "2027-07-04")
+
+    assert email.subject == f"Shipping date changed for order {NUMBER}: now 2027-07-04"
+    assert f"The shipping date of order {NUMBER} has changed from 2027-06-20 to 2027-07-04." in email.text
+
+
+# rule L2
+def test_a_date_for_an_order_that_had_none_reads_as_not_yet_announced() -> None:
+    email = emails.shipping_date_changed(an_order(), None, "2027-07-04")
+
+    assert "from not yet announced to 2027-07-04" in email.text
+
+
+# rule C2
+def test_the_release_date_email_gives_both_dates_and_says_the_order_stays() -> None:
+    # when
+    email = emails.release_date_changed(an_order(), "Rin Figure", "2027-06", "2027-09")
+
+    # then
+    assert email.subject == f"New release date for order {NUMBER}: 2027-09"
+    assert f"The release date of Rin Figure in order {NUMBER} has moved from 2027-06 to 2027-09." in email.text
+    assert "a change of release date is never a reason to cancel it" in email.text
+
+
+# rule L5a
+def test_the_reminder_states_the_deadline_in_utc() -> None:
+    email = emails.resettlement_reminder(an_order(), datetime(2027, 5, 8, 9, 30, tzinfo=timezone(timedelta(hours=9))))
+
+    assert email.subject == f"Reminder: re-settle order {NUMBER} by 2027-05-08 00:30 UTC"
+    assert "If it is not re-settled by then, the order will be cancelled." in email.text
+
+
+# rule L7
+def test_the_shipping_announcement_gives_carrier_and_tracking_number() -> None:
+    email = emails.order_shipped(an_order(), "DHL", "JD014600003828")
+
+    assert email.subject == f"Order {NUMBER} has shipped"
+    assert "Carrier: DHL\nTracking number: JD014600003828" in email.text
+
+
+# rule L9
+def test_the_address_email_shows_the_one_new_address_of_the_order() -> None:
+    email = emails.address_changed(an_order(shipping_name="Alex Doe"))
+
+    assert "Alex Doe\n1 Main Street\n62701 Springfield IL\nUS" in email.text
+    assert "It applies to every item of this order. Your other orders keep their own addresses." in email.text
+
+
+# rule O13
+def test_the_payment_method_email_names_only_the_last_characters() -> None:
+    email = emails.payment_method_changed(an_order())
+
+    assert "ending in oken" in email.text
+    assert "pm_test_token" not in email.text + email.html
+
+
+# rule L10
+def test_the_replacement_email_names_the_original_and_says_no_charge() -> None:
+    replacement = an_order(order_number="01JD-3M5K-7QXZ-9999").model_copy(
+        update={"replacement_of": NUMBER, "support_ticket": "CS-1042"}
+    )
+
+    email = emails.replacement_shipment(replacement)
+
+    assert email.subject == f"Replacement for order {NUMBER}: order 01JD-3M5K-7QXZ-9999"
+    assert "at no charge" in email.text
+    assert email.order_number == "01JD-3M5K-7QXZ-9999"
+
+
+# rule M5
+def test_the_final_email_says_the_data_is_erased_and_goes_to_the_registered_address() -> None:
+    email = account_withdrawn()
+
+    assert (email.to, email.order_number) == ("alex@example.com", None)
+    assert email.subject == "Your Preorder Figure Shop account has been deleted"
+    assert "Your personal data has been erased and you can no longer sign in." in email.text
+    assert UNFILLED.findall(email.subject + email.text + email.html) == []
 
 
 # --- HTML escaping -----------------------------------------------------------------------------------------

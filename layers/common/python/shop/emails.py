@@ -14,7 +14,7 @@ from importlib import resources
 from string import Template
 
 from shop.clock import as_utc
-from shop.orders import Order
+from shop.orders import Address, Order, masked_token
 
 SHOP_NAME = "Preorder Figure Shop"
 
@@ -24,6 +24,14 @@ SUBJECTS = {
     "shipping_date_confirmed": "Shipping date confirmed for order $order_number",
     "payment_failed": "Payment failed for order $order_number: please re-settle by $deadline",
     "order_cancelled": "Order $order_number has been cancelled",
+    "shipping_date_changed": "Shipping date changed for order $order_number: now $shipping_date",
+    "release_date_changed": "New release date for order $order_number: $release_date",
+    "resettlement_reminder": "Reminder: re-settle order $order_number by $deadline",
+    "order_shipped": "Order $order_number has shipped",
+    "replacement_shipment": "Replacement for order $original_order_number: order $order_number",
+    "address_changed": "Shipping address changed for order $order_number",
+    "payment_method_changed": "Payment method changed for order $order_number",
+    "account_withdrawn": "Your $shop account has been deleted",
 }
 
 
@@ -103,3 +111,71 @@ def payment_failed(order: Order, deadline: datetime) -> Email:
 def order_cancelled(order: Order, reason: str) -> Email:
     values = _order_values(order) | {"reason": reason}
     return render("order_cancelled", order.email, values, order.order_number)
+
+
+def shipping_date_changed(order: Order, previous_date: str | None, shipping_date: str) -> Email:
+    """L2: a confirmed shipping date changes again."""
+    values = _order_values(order) | {
+        "previous_date": previous_date or "not yet announced",
+        "shipping_date": shipping_date,
+    }
+    return render("shipping_date_changed", order.email, values, order.order_number)
+
+
+def release_date_changed(order: Order, product_name: str, previous_date: str, release_date: str) -> Email:
+    """C2: the new date, the old one, and that the order is not cancelled."""
+    values = _order_values(order) | {
+        "product_name": product_name,
+        "previous_date": previous_date,
+        "release_date": release_date,
+    }
+    return render("release_date_changed", order.email, values, order.order_number)
+
+
+def resettlement_reminder(order: Order, deadline: datetime) -> Email:
+    """L5a: about a day before the re-settlement deadline, stated in UTC like the first email (L4)."""
+    values = _order_values(order) | {"deadline": utc_text(deadline)}
+    return render("resettlement_reminder", order.email, values, order.order_number)
+
+
+def order_shipped(order: Order, carrier: str, tracking_number: str) -> Email:
+    """L7: the shipping announcement, one per order number."""
+    values = _order_values(order) | {"carrier": carrier, "tracking_number": tracking_number}
+    return render("order_shipped", order.email, values, order.order_number)
+
+
+def replacement_shipment(replacement: Order) -> Email:
+    """L10: a replacement at no charge, naming the original order and the new one."""
+    values = _order_values(replacement) | {
+        "original_order_number": replacement.replacement_of or "",
+        "support_ticket": replacement.support_ticket or "",
+    }
+    return render("replacement_shipment", replacement.email, values, replacement.order_number)
+
+
+def address_text(address: Address) -> str:
+    parts = [
+        address.name,
+        address.line1,
+        address.line2,
+        " ".join(part for part in (address.postal_code, address.city, address.region) if part),
+        address.country,
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def address_changed(order: Order) -> Email:
+    """L9: the order's one new address, for every item of it."""
+    values = _order_values(order) | {"address": address_text(order.shipping_address)}
+    return render("address_changed", order.email, values, order.order_number)
+
+
+def payment_method_changed(order: Order) -> Email:
+    """O13: names the new method only by its last characters."""
+    values = _order_values(order) | {"token_end": masked_token(order.payment_token).removeprefix("****")}
+    return render("payment_method_changed", order.email, values, order.order_number)
+
+
+def account_withdrawn(to: str, name: str) -> Email:
+    """M5: the final email, to the registered address as it was before erasure."""
+    return render("account_withdrawn", to, {"name": name})

@@ -7,6 +7,7 @@ ASCII order, so sorting numbers as text sorts them by time.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -71,3 +72,31 @@ def parse_order_number(text: str) -> str:
     if len(cleaned) != _TIME_CHARS + _RANDOM_CHARS or any(ch not in ALPHABET for ch in cleaned):
         raise InvalidInput(f"'{text}' is not an order number (16 characters such as 01JD-3M5K-7QXZ-4T2A).")
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
+
+
+# L11: the old shop numbered orders with 6 to 12 digits. Never 16 characters, so an old number can
+# never be read as a new one (and the other way round).
+_OLD_SHOP_NUMBER = re.compile(r"[0-9]{6,12}")
+
+
+def is_old_shop_number(text: str) -> bool:
+    return bool(_OLD_SHOP_NUMBER.fullmatch(text))
+
+
+def parse_any_order_number(text: str) -> str:
+    """A new-shop number in canonical form, or an old-shop number (L11) as it was issued."""
+    try:
+        return parse_order_number(text)
+    except InvalidInput:
+        cleaned = text.strip()
+        if is_old_shop_number(cleaned):
+            return cleaned
+        raise
+
+
+def listing_key(order_number: str, created_at: datetime) -> str:
+    """Sorts a member's orders by time of order: new numbers already do (O12); an old-shop number is
+    placed by its order time, as if it had been issued a new number then."""
+    if not is_old_shop_number(order_number):
+        return order_number
+    return f"{format_order_number(_millis(created_at), 0)}#{order_number}"

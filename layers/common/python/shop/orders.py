@@ -12,6 +12,12 @@ from shop.errors import DeadlinePassed, IllegalTransition
 
 SHIPPING_FEE_CENTS = 1800  # rule O5: $18.00 per order number
 RESETTLEMENT_WINDOW = timedelta(days=7)  # rule L4
+REMINDER_LEAD = timedelta(hours=24)  # rule L5a: the reminder goes out about a day before the deadline
+# What an order keeps of a member who withdrew (M5): orders stay for the accounts, no longer linked to a person.
+WITHDRAWN_MEMBER = "WITHDRAWN"
+ERASED = "ERASED"
+# An order with nothing to charge (a replacement shipment, L10; an old-shop order already paid, L11).
+NO_PAYMENT_TOKEN = "NONE"  # noqa: S105 - a marker, not a secret
 
 
 class OrderState(StrEnum):
@@ -100,14 +106,33 @@ class Order(BaseModel):
     resettlement_deadline: datetime | None = Field(default=None, alias="resettlementDeadline")
     paid_settlement_id: str | None = Field(default=None, alias="paidSettlementId")
     version: int = 0
+    # O5: $18.00 per order number; a replacement shipment (L10) is sent at no charge.
+    shipping_fee_cents: int = Field(default=SHIPPING_FEE_CENTS, alias="shippingFeeCents", ge=0)
+    imported: bool = False  # L11: an order of the old shop, brought over as it was
+    paid_at: datetime | None = Field(default=None, alias="paidAt")
+    reminder_sent_at: datetime | None = Field(default=None, alias="reminderSentAt")
+    shipped_at: datetime | None = Field(default=None, alias="shippedAt")
+    carrier: str | None = None
+    tracking_number: str | None = Field(default=None, alias="trackingNumber")
+    cancelled_at: datetime | None = Field(default=None, alias="cancelledAt")
+    cancellation_reason: str | None = Field(default=None, alias="cancellationReason")
+    replacement_of: str | None = Field(default=None, alias="replacementOf")
+    replacements: tuple[str, ...] = ()
+    support_ticket: str | None = Field(default=None, alias="supportTicket")
+    defect: str | None = None
 
     @property
     def items_total_cents(self) -> int:
         return sum(line.line_total_cents for line in self.lines)
 
     @property
-    def shipping_fee_cents(self) -> int:
-        return SHIPPING_FEE_CENTS
+    def is_replacement(self) -> bool:
+        return self.replacement_of is not None
+
+    @property
+    def is_erased(self) -> bool:
+        """M5: the member withdrew; the order is kept for the accounts without their personal data."""
+        return self.member_id == WITHDRAWN_MEMBER
 
     @property
     def total_cents(self) -> int:
@@ -168,3 +193,49 @@ def payment_success_applies(order: Order, settlement_id: str) -> bool:
     return order.state in {OrderState.SETTLEMENT_PENDING, OrderState.PAYMENT_FAILED} and settlement_id.startswith(
         f"{order.order_number}#"
     )
+
+
+def reminder_due(order: Order, now: datetime) -> bool:
+    """L5a: one reminder, within the last 24 hours before the re-settlement deadline, while it is still unpaid."""
+    deadline = order.resettlement_deadline
+    return (
+        order.state is OrderState.PAYMENT_FAILED
+        and deadline is not None
+        and order.reminder_sent_at is None
+        and deadline - REMINDER_LEAD <= now < deadline
+    )
+
+
+class PaymentState(StrEnum):
+    """What My Account says about the money of an order (M6), derived from its state."""
+
+    NOT_YET_CHARGED = "NOT_YET_CHARGED"  # O13: nothing is taken before the shipping date is confirmed
+    PENDING = "PENDING"
+    FAILED = "FAILED"
+    PAID = "PAID"
+    NOT_CHARGED = "NOT_CHARGED"  # cancelled before any money was taken (L6, L8)
+    NO_CHARGE = "NO_CHARGE"  # a replacement shipment (L10)
+
+
+_PAYMENT_STATES = {
+    OrderState.RESERVED: PaymentState.NOT_YET_CHARGED,
+    OrderState.SHIPPING_DATE_CONFIRMED: PaymentState.NOT_YET_CHARGED,
+    OrderState.SETTLEMENT_PENDING: PaymentState.PENDING,
+    OrderState.PAYMENT_FAILED: PaymentState.FAILED,
+    OrderState.PAID: PaymentState.PAID,
+    OrderState.SHIPPED: PaymentState.PAID,
+    OrderState.CANCELLED: PaymentState.NOT_CHARGED,
+}
+
+
+def payment_state(order: Order) -> PaymentState:
+    if order.is_replacement:
+        return PaymentState.NO_CHARGE
+    return _PAYMENT_STATES[order.state]
+
+
+def masked_token(token: str) -> str:
+    """A payment token is never shown in full: its last four characters are enough to recognise it."""
+    if token in {NO_PAYMENT_TOKEN, ERASED}:
+        return token
+    return "****" + token[-4:] if len(token) > 4 else "****"

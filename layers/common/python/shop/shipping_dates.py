@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shop.errors import InvalidInput
+from shop.errors import IllegalTransition, InvalidInput
+from shop.orders import Order, OrderState
 
 
 class ShippingDateRequest(BaseModel):
@@ -23,6 +25,36 @@ def check_shipping_date(shipping_date: date, now: datetime) -> str:
     return shipping_date.isoformat()
 
 
+# Orders whose shipping date is already confirmed and that have not left yet: a new date for them is L2.
+DATED_STATES = frozenset(
+    {OrderState.SHIPPING_DATE_CONFIRMED, OrderState.SETTLEMENT_PENDING, OrderState.PAYMENT_FAILED, OrderState.PAID}
+)
+
+
+class DateAction(StrEnum):
+    CONFIRM = "CONFIRM"  # L1: the first date; the order moves on and is charged
+    CHANGE = "CHANGE"  # L2: a confirmed date changes; the member is told
+    NOTHING = "NOTHING"  # the same date again (a retry), or the order is shipped or cancelled
+
+
+def shipping_date_action(order: Order, shipping_date: str) -> DateAction:
+    if order.state is OrderState.RESERVED:
+        return DateAction.CONFIRM
+    if order.state in DATED_STATES and order.shipping_date != shipping_date:
+        return DateAction.CHANGE
+    return DateAction.NOTHING
+
+
+def check_can_date(order: Order) -> None:
+    """L1/L2: an order gets a date, or a new one, until it has shipped or was cancelled."""
+    if order.state is not OrderState.RESERVED and order.state not in DATED_STATES:
+        raise IllegalTransition(
+            f"Order {order.order_number} is {order.state.value}; its shipping date can no longer be set or changed.",
+            orderNumber=order.order_number,
+            currentState=order.state.value,
+        )
+
+
 class ProductPageJob(BaseModel):
     """Confirm the date for one page of a product's open orders, then queue the next page."""
 
@@ -32,6 +64,8 @@ class ProductPageJob(BaseModel):
     product_id: str = Field(alias="productId")
     shipping_date: str = Field(alias="shippingDate")
     cursor: str | None = None
+    # One id per staff request: the same date confirmed again later (after a change, L2) fans out again.
+    request_id: str | None = Field(default=None, alias="requestId")
 
 
 class OrderJob(BaseModel):
@@ -44,5 +78,28 @@ class OrderJob(BaseModel):
     shipping_date: str = Field(alias="shippingDate")
 
 
+class ReleaseDatePageJob(BaseModel):
+    """C2: tell one page of a product's open orders about its new release date, then queue the next page."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    type: Literal["RELEASE_DATE_PAGE"] = "RELEASE_DATE_PAGE"
+    product_id: str = Field(alias="productId")
+    release_date: str = Field(alias="releaseDate")
+    change_id: str = Field(alias="changeId")
+    cursor: str | None = None
+
+
+class ReleaseDateOrderJob(BaseModel):
+    """C2: one order's line of the product shows the new release date, and the member is emailed once."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    type: Literal["RELEASE_DATE_ORDER"] = "RELEASE_DATE_ORDER"
+    order_number: str = Field(alias="orderNumber")
+    product_id: str = Field(alias="productId")
+    release_date: str = Field(alias="releaseDate")
+
+
 class ShippingDateJob(BaseModel):
-    job: Annotated[ProductPageJob | OrderJob, Field(discriminator="type")]
+    job: Annotated[ProductPageJob | OrderJob | ReleaseDatePageJob | ReleaseDateOrderJob, Field(discriminator="type")]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.checkout import SUCCESS_MESSAGE
 from shop.clock import iso
-from shop.orders import Order
+from shop.orders import Address, Order, masked_token, payment_state
 
 
 class _View(BaseModel):
@@ -75,3 +79,102 @@ class CheckoutResult(_View):
             orders=[OrderView.of(order) for order in orders],
             grand_total_cents=sum(order.total_cents for order in orders),
         )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return iso(moment) if moment else None
+
+
+class AddressView(_View):
+    name: str
+    line1: str
+    line2: str | None = None
+    city: str
+    region: str | None = None
+    postal_code: str = Field(alias="postalCode")
+    country: str
+    phone: str | None = None
+
+    @classmethod
+    def of(cls, address: Address) -> AddressView:
+        return cls.model_validate(address.model_dump(by_alias=True))
+
+
+class PaymentView(_View):
+    """M6 and O13: where the money stands, and the method by its last characters only."""
+
+    state: str
+    method: str
+    paid_at: str | None = Field(default=None, alias="paidAt")
+    resettlement_deadline: str | None = Field(default=None, alias="resettlementDeadline")
+
+
+class EmailSentView(_View):
+    """M6: one email sent about the order, so a lost one can be found again."""
+
+    subject: str
+    sent_at: str = Field(alias="sentAt")
+    kind: str
+
+
+class ShipmentView(_View):
+    carrier: str | None = None
+    tracking_number: str | None = Field(default=None, alias="trackingNumber")
+    shipped_at: str | None = Field(default=None, alias="shippedAt")
+
+
+class OrderDetailView(OrderView):
+    """GET /orders/{orderNumber} in My Account: everything about one order number (M6, L9, O13, L7, L10, L11)."""
+
+    shipping_address: AddressView = Field(alias="shippingAddress")
+    billing_address: AddressView = Field(alias="billingAddress")
+    payment: PaymentView
+    shipment: ShipmentView | None = None
+    cancelled_at: str | None = Field(default=None, alias="cancelledAt")
+    cancellation_reason: str | None = Field(default=None, alias="cancellationReason")
+    imported: bool = False
+    replacement_of: str | None = Field(default=None, alias="replacementOf")
+    replacements: list[str] = Field(default_factory=list)
+    history: list[EmailSentView] = Field(default_factory=list)
+
+    @classmethod
+    def of_order(cls, order: Order, history: Iterable[Mapping[str, Any]] = ()) -> OrderDetailView:
+        summary = OrderView.of(order).model_dump(by_alias=True)
+        shipped = order.carrier is not None or order.shipped_at is not None
+        return cls.model_validate(
+            summary
+            | {
+                "shippingAddress": AddressView.of(order.shipping_address),
+                "billingAddress": AddressView.of(order.billing_address),
+                "payment": PaymentView(
+                    state=payment_state(order).value,
+                    method=masked_token(order.payment_token),
+                    paid_at=_iso(order.paid_at),
+                    resettlement_deadline=_iso(order.resettlement_deadline),
+                ),
+                "shipment": ShipmentView(
+                    carrier=order.carrier, tracking_number=order.tracking_number, shipped_at=_iso(order.shipped_at)
+                )
+                if shipped
+                else None,
+                "cancelledAt": _iso(order.cancelled_at),
+                "cancellationReason": order.cancellation_reason,
+                "imported": order.imported,
+                "replacementOf": order.replacement_of,
+                "replacements": list(order.replacements),
+                "history": sorted(
+                    (
+                        EmailSentView(subject=str(e["subject"]), sent_at=str(e["sentAt"]), kind=str(e["emailKind"]))
+                        for e in history
+                    ),
+                    key=lambda entry: entry.sent_at,
+                ),
+            }
+        )
+
+
+class OrderPage(_View):
+    """GET /orders: the member's own orders, newest first, a page at a time."""
+
+    orders: list[OrderView]
+    next_cursor: str | None = Field(default=None, alias="nextCursor")

@@ -19,12 +19,23 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from shop.account import erased
 from shop.catalogue import Product
 from shop.clock import iso, parse_iso
 from shop.emails import Email
-from shop.errors import Conflict, EmailTaken, IllegalTransition, InvalidInput, NotFound, SoldOut
+from shop.errors import (
+    AccountWithdrawn,
+    Conflict,
+    EmailTaken,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    SoldOut,
+    StateConflict,
+)
 from shop.members import NewMember
-from shop.orders import Order, OrderState, check_transition
+from shop.order_numbers import listing_key
+from shop.orders import ERASED, OPEN_STATES, WITHDRAWN_MEMBER, Order, OrderState, check_transition
 from shop_aws.clients import client
 from shop_aws.settings import settings
 
@@ -433,8 +444,6 @@ def erase_orders(member_id: str, orders: list[Order], now: datetime) -> None:
 
 def _erase_order(order: Order, member_id: str, now: datetime) -> dict[str, Any]:
     """The order keeps its number, lines, amounts and state for the accounts; nothing names the person."""
-    from shop.account import erased  # the rules layer decides what is kept
-
     kept = erased(order)
     return {
         "Update": {
@@ -500,7 +509,7 @@ def member_orders(member_id: str, limit: int, cursor: str | None) -> tuple[list[
         "ScanIndexForward": False,
         "Limit": limit,
     }
-    start = decode_cursor(cursor)
+    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI1PK", "GSI1SK"}))
     if start:
         query["ExclusiveStartKey"] = start
     response = client("dynamodb").query(**query)
@@ -746,7 +755,7 @@ def orders_with_deadline_between(
         },
         "Limit": limit,
     }
-    start = decode_cursor(cursor)
+    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI3PK", "GSI3SK"}))
     if start:
         query["ExclusiveStartKey"] = start
     response = client("dynamodb").query(**query)
@@ -842,6 +851,116 @@ def announce_release_date(order: Order, line_index: int, release_date: str, outb
             what="the release date",
         )
     )
+
+
+class DefectAlreadyRecorded(Conflict):
+    """L10: this support ticket already has its replacement; a retried request creates no second one."""
+
+    code = "DEFECT_ALREADY_RECORDED"
+
+
+def record_replacement(original: Order, replacement: Order, outbox: list[OutboxEntry], now: datetime) -> None:
+    """L10: the replacement order, the defect report and the link both ways, in one transaction.
+
+    The original must still be SHIPPED; the report (one per support ticket) makes a retry harmless.
+    """
+    ticket = replacement.support_ticket or ""
+    link = {
+        "Update": {
+            "TableName": _table(),
+            "Key": _order_key(original.order_number),
+            "UpdateExpression": (
+                "SET replacements = list_append(if_not_exists(replacements, :none), :new), "
+                "#version = if_not_exists(#version, :zero) + :one"
+            ),
+            "ConditionExpression": "#state = :shipped",
+            "ExpressionAttributeNames": {"#state": "state", "#version": "version"},
+            "ExpressionAttributeValues": to_attributes(
+                {
+                    ":none": [],
+                    ":new": [replacement.order_number],
+                    ":zero": 0,
+                    ":one": 1,
+                    ":shipped": OrderState.SHIPPED.value,
+                }
+            ),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+    }
+    report = {
+        "PK": f"ORDER#{original.order_number}",
+        "SK": f"DEFECT#{ticket}",
+        "type": "DEFECT_REPORT",
+        "supportTicket": ticket,
+        "description": replacement.defect,
+        "replacementOrderNumber": replacement.order_number,
+        "reportedAt": iso(now),
+    }
+    puts = [
+        report,
+        _order_item(replacement),
+        # Support ships a replacement itself: product-wide dates (L1, L2, C2) do not reach it.
+        *(_product_index_entry(replacement.order_number, line.product_id, indexed=False) for line in replacement.lines),
+    ]
+    items = [link] + [
+        {
+            "Put": {
+                "TableName": _table(),
+                "Item": to_attributes(put),
+                "ConditionExpression": "attribute_not_exists(PK)",
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+        for put in puts
+    ]
+    items += [_put_outbox(entry) for entry in outbox]
+    try:
+        client("dynamodb").transact_write_items(TransactItems=items)
+    except ClientError as error:
+        if _cancelled_by_condition(error, 1):
+            existing = _reasons(error)[1].get("Item", {}).get("replacementOrderNumber", {}).get("S")
+            raise DefectAlreadyRecorded(
+                f"Support ticket {ticket} is already recorded on order {original.order_number}"
+                + (f"; its replacement is order {existing}." if existing else "."),
+                orderNumber=original.order_number,
+                replacementOrderNumber=existing,
+            ) from error
+        if _cancelled_by_condition(error, 0):
+            current = _state_in_cancellation(error) or "unknown"
+            raise IllegalTransition(
+                f"Order {original.order_number} is {current} now; a replacement is sent only for a shipped order.",
+                orderNumber=original.order_number,
+                currentState=current,
+            ) from error
+        if _is_conflict(error):
+            raise Conflict(f"Order {original.order_number} is being changed by another request; try again.") from error
+        raise
+
+
+def import_order(order: Order) -> bool:
+    """L11: an old-shop order as it was; False if its number is already here (a repeated import)."""
+    open_order = order.state in OPEN_STATES
+    puts = [_order_item(order)]
+    if open_order:
+        puts += [_product_index_entry(order.order_number, line.product_id) for line in order.lines]
+    try:
+        client("dynamodb").transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": _table(),
+                        "Item": to_attributes(put),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                }
+                for put in puts
+            ]
+        )
+    except ClientError as error:
+        if _cancelled_by_condition(error, 0):
+            return False
+        raise
+    return True
 
 
 def require_order(order_number: str) -> Order:
