@@ -9,3 +9,13 @@ from pathlib import Path
 _LAYER = str(Path(__file__).resolve().parent.parent / "layers" / "common" / "python")
 if _LAYER not in sys.path:
     sys.path.insert(0, _LAYER)
+
+# The template's literal settings (metrics namespace, log level, ...) before Powertools is imported,
+# as Lambda sets a function's environment before its code loads.
+import os  # noqa: E402 - after the layer is on the path, by design
+
+from local.template import load as _load_template  # noqa: E402
+
+for _name, _value in _load_template().globals["Environment"]["Variables"].items():
+    if isinstance(_value, str):
+        os.environ.setdefault(_name, _value)

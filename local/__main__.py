@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -29,7 +30,11 @@ from local.stack import DEFAULT_API_PORT, DEFAULT_AWS_PORT, LocalStack, PortTake
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local", description="The preorder shop, locally.")
-    parser.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_API_PORT}", help="a running local shop")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("SHOP_URL", f"http://127.0.0.1:{DEFAULT_API_PORT}"),
+        help="a running local shop (default: $SHOP_URL or http://127.0.0.1:3000)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     start = commands.add_parser("start", help="start the local stack and serve until Ctrl-C")
     start.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="the API's port (default 3000)")

@@ -12,6 +12,7 @@ import json
 import re
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import boto3
 
 from local.lambdas import Functions
-from local.provision import REGION, Stack
+from local.provision import ACCOUNT, REGION, Stack
 
 
 @dataclass
@@ -76,8 +77,9 @@ class RulePump:
         ).get("Messages", [])
         for message in messages:
             try:
-                self.functions.invoke(self.route.function, json.loads(message["Body"]))
-            except Exception:
+                self.functions.invoke(self.route.function, as_lambda_event(json.loads(message["Body"])))
+            except Exception:  # a failed invocation is retried, as EventBridge does
+                traceback.print_exc()
                 if int(message["Attributes"]["ApproximateReceiveCount"]) < self.route.max_attempts:
                     self.sqs.change_message_visibility(
                         QueueUrl=self.route.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=1
@@ -87,6 +89,11 @@ class RulePump:
                     self.sqs.send_message(QueueUrl=self.dead_letter_url, MessageBody=message["Body"])
             self.sqs.delete_message(QueueUrl=self.route.queue_url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
+
+
+def as_lambda_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as EventBridge hands it to a Lambda target (moto's SQS copy leaves out the account)."""
+    return {"account": ACCOUNT, **event}
 
 
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
@@ -120,7 +127,7 @@ def scheduled_event(function: str) -> dict[str, Any]:
         "id": f"local-{time.time_ns()}",
         "detail-type": "Scheduled Event",
         "source": "aws.scheduler",
-        "account": "123456789012",
+        "account": ACCOUNT,
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "region": REGION,
         "resources": [f"arn:aws:scheduler:{REGION}:123456789012:schedule/default/{function}"],

@@ -10,6 +10,7 @@ import base64
 import json
 import re
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,7 @@ class Gateway:
         try:
             result = self.functions.invoke(route.function, event)
         except Exception:
+            traceback.print_exc()
             return _json(502, {"message": "Internal server error"})
         return _proxy_response(result)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import socket
 import threading
 import time
+import traceback
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +29,6 @@ from shop_aws.settings import settings
 
 DEFAULT_API_PORT = 3000
 DEFAULT_AWS_PORT = 4599
-log = logging.getLogger("local")
 
 
 class PortTaken(RuntimeError):
@@ -147,7 +146,7 @@ class LocalStack:
                     handled += pump.step()
                 except Exception:
                     self.pump_errors += 1
-                    log.exception("background delivery failed; it will be retried")
+                    traceback.print_exc()  # the delivery is retried on the next round
         return handled
 
     # ------------------------------------------------------------ controls

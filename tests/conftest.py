@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from local.template import load
+import local  # noqa: F401 - puts the layer on the path and the template's settings in the environment
 
 # Before anything imports boto3 or a handler: no real AWS, ever.
 os.environ.update(
@@ -20,6 +20,3 @@ os.environ.update(
         "POWERTOOLS_DEV": "false",
     }
 )
-
-# The template's literal settings (metrics namespace, log level, ...) before Powertools is imported.
-os.environ.update({k: v for k, v in load().globals["Environment"]["Variables"].items() if isinstance(v, str)})
