@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,8 +61,14 @@ class Functions:
         self.stack = stack
         self.specs = stack.template.functions()
         self._modules: dict[str, ModuleType] = {}
+        self._importing = threading.RLock()
 
     def module(self, logical_id: str) -> ModuleType:
+        with self._importing:
+            return self._import(logical_id)
+
+    def _import(self, logical_id: str) -> ModuleType:
+        """One import per function, even when requests arrive together (a container imports once)."""
         if logical_id not in self._modules:
             spec = self.specs[logical_id]
             name = f"shop_function_{spec.folder.name}"

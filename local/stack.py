@@ -90,6 +90,8 @@ class LocalStack:
         clients.reset()
         runtime.use_clock(self.clock)
         self.functions = Functions(self.stack)
+        for logical_id in self.functions.specs:  # warm containers: the first request is not an import
+            self.functions.module(logical_id)
         self.pumps: list[Any] = [StreamPump(self.session, self.stack, self.functions, "ShopTable")]
         self.pumps += [
             QueuePump(self.session, self.stack, self.functions, queue) for queue in self._event_source_queues()
@@ -103,8 +105,9 @@ class LocalStack:
         )
         self.gateway = Gateway(self.stack, self.functions, self.authorizer)
         self._add_local_routes()
-        self.api_port = self.gateway.start(self.api_port)
+        # Seed before serving: whoever sees the API answer can sign in as staff and buy the demo catalogue.
         self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
+        self.api_port = self.gateway.start(self.api_port)
         self._worker = threading.Thread(target=self._work, name="pumps", daemon=True)
         self._worker.start()
         return self

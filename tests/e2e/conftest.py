@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,11 +30,14 @@ def _free_port() -> int:
 def local_shop() -> Iterator[ShopClient]:
     api_port, aws_port = _free_port(), _free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    # The stack's output (every function's logs) goes to a file: a pipe nobody reads would fill and stall it.
+    log_path = Path(tempfile.gettempdir()) / f"preorder-shop-e2e-{api_port}.log"
+    log_file = log_path.open("w")
     process = subprocess.Popen(  # noqa: S603 - our own CLI, on loopback ports
         [sys.executable, "-m", "local", "start", "--port", str(api_port), "--aws-port", str(aws_port)],
         cwd=ROOT,
         env=environment,
-        stdout=subprocess.PIPE,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -45,13 +49,14 @@ def local_shop() -> Iterator[ShopClient]:
             break
         except requests.ConnectionError:
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
                 process.kill()
+                output = log_path.read_text()
                 raise RuntimeError(f"the local stack did not start:\n{output}") from None
             time.sleep(0.2)
     yield client
     process.terminate()
-    process.wait(timeout=20)
+    process.wait(timeout=30)
+    log_file.close()
 
 
 @pytest.fixture(scope="session")

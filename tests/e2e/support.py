@@ -1,0 +1,50 @@
+"""Members, products and carts for the end-to-end tests, made through the shop's own API."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from local.client import ShopClient
+
+PASSWORD = "Figure#2027a"
+ADDRESS = {"name": "Alice Martin", "line1": "12 rue de Rivoli", "city": "Paris", "postalCode": "75001", "country": "FR"}
+
+
+def new_member(shop: ShopClient, label: str = "member") -> tuple[str, str]:
+    """A signed-up, signed-in member: (email, ID token)."""
+    email = f"{label}.{uuid.uuid4().hex[:10]}@example.com"
+    body = {"email": email, "password": PASSWORD, "name": label.title(), "acceptTerms": True, "termsVersion": "1"}
+    reply = ShopClient(shop.url).call("POST", "/members", body)
+    assert reply.status == 201, reply
+    return email, ShopClient(shop.url).sign_in(email, PASSWORD)
+
+
+def new_members(shop: ShopClient, count: int, label: str = "member") -> list[tuple[str, str]]:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(lambda _: new_member(shop, label), range(count)))
+
+
+def new_product(shop: ShopClient, staff_token: str, **changes: Any) -> dict[str, Any]:
+    product = {
+        "productId": f"figure-{uuid.uuid4().hex[:10]}",
+        "name": "Nendoroid Load Test",
+        "kind": "IN_STOCK",
+        "unitPriceCents": 5_500,
+        "releaseDate": "2026-09",
+        "reservationLimit": 5,
+        "stock": 10,
+    } | changes
+    reply = shop.call("POST", "/admin/products", product, token=staff_token)
+    assert reply.status == 201, reply
+    return product
+
+
+def cart(*lines: tuple[str, int], token: str = "tok_success") -> dict[str, Any]:
+    return {
+        "items": [{"productId": product_id, "quantity": quantity} for product_id, quantity in lines],
+        "shippingAddress": ADDRESS,
+        "billingAddress": ADDRESS,
+        "paymentToken": token,
+    }
