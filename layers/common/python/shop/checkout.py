@@ -24,6 +24,8 @@ class CartLine(BaseModel):
 
     product_id: ProductId = Field(alias="productId")
     quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
+    # A price a front end shows may travel with the cart; it is ignored: the catalogue's price is the truth.
+    unit_price_cents: int | None = Field(default=None, alias="unitPriceCents", exclude=True)
 
 
 @dataclass(frozen=True)

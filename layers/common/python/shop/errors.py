@@ -93,6 +93,12 @@ class UnshippedOrders(Conflict):
     code = "UNSHIPPED_ORDERS"
 
 
+class DefectAlreadyRecorded(Conflict):
+    """L10: this support ticket already has its replacement; a retried request creates no second one."""
+
+    code = "DEFECT_ALREADY_RECORDED"
+
+
 class AccountWithdrawn(ShopError):
     """M5: the member withdrew; a token issued before still reaches the API until it expires."""
 
@@ -119,3 +125,13 @@ class ImportRefused(ShopError):
 
     status = 422
     code = "IMPORT_REFUSED"
+
+
+class PayloadTooLarge(ShopError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(ShopError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"

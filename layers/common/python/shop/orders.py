@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shop.catalogue import CountryCode, ProductKind
 from shop.errors import DeadlinePassed, IllegalTransition
+from shop.text import PrintableText
 
 SHIPPING_FEE_CENTS = 1800  # rule O5: $18.00 per order number
 RESETTLEMENT_WINDOW = timedelta(days=7)  # rule L4
@@ -61,14 +62,14 @@ class Address(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100)
-    line1: str = Field(min_length=1, max_length=200)
-    line2: str | None = Field(default=None, max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    region: str | None = Field(default=None, max_length=100)
-    postal_code: str = Field(alias="postalCode", min_length=1, max_length=20)
+    name: PrintableText = Field(min_length=1, max_length=100)
+    line1: PrintableText = Field(min_length=1, max_length=200)
+    line2: PrintableText | None = Field(default=None, max_length=200)
+    city: PrintableText = Field(min_length=1, max_length=100)
+    region: PrintableText | None = Field(default=None, max_length=100)
+    postal_code: PrintableText = Field(alias="postalCode", min_length=1, max_length=20)
     country: CountryCode
-    phone: str | None = Field(default=None, max_length=30)
+    phone: PrintableText | None = Field(default=None, max_length=30)
 
 
 class OrderLine(BaseModel):

@@ -6,14 +6,16 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
-from shop.errors import Forbidden, ShopError, Unauthorized
+from shop.errors import Forbidden, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
 from shop_aws.runtime import logger, metrics, tracer
+
+if TYPE_CHECKING:  # only checkout is idempotent: the other functions do not import the idempotency utility
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
 STAFF_GROUP = "staff"
 
@@ -113,6 +115,25 @@ def staff_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+MAX_BODY_BYTES = 64 * 1024  # a 20-product cart with both addresses is under 10 KiB
+
+
+def body_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
+    """Bodies are JSON and small: anything else is told so plainly instead of failing later."""
+    body = event.get("body")
+    if not body:
+        return None
+    if len(body.encode() if isinstance(body, str) else body) > MAX_BODY_BYTES:
+        return _refusal(PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB."))
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    media_type = str(headers.get("content-type", "")).split(";")[0].strip().lower()
+    if media_type != "application/json":
+        return _refusal(
+            UnsupportedMediaType("Send the request body as JSON with the header Content-Type: application/json.")
+        )
+    return None
+
+
 def handler_for(
     app: APIGatewayRestResolver, idempotency: IdempotencyConfig | None = None, *, staff_only: bool = False
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
@@ -127,6 +148,8 @@ def handler_for(
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if staff_only and (refusal := staff_refusal(event)) is not None:
+            return refusal
+        if (refusal := body_refusal(event)) is not None:
             return refusal
         if idempotency is not None:
             idempotency.register_lambda_context(context)
