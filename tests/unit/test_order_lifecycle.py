@@ -182,9 +182,16 @@ def test_a_late_failure_does_not_apply_to_a_paid_order() -> None:
 
 # rule L3
 def test_a_success_of_the_pending_settlement_attempt_applies() -> None:
-    pending = order(state=S.SETTLEMENT_PENDING)
+    pending = order(state=S.SETTLEMENT_PENDING).model_copy(update={"settlement_attempt": 1})
 
-    assert payment_success_applies(pending, "0000-0000-0000-0001#0") is True
+    assert payment_success_applies(pending, f"{pending.order_number}#1") is True
+
+
+# rule L3
+def test_a_success_for_an_attempt_never_requested_does_not_apply() -> None:
+    pending = order(state=S.SETTLEMENT_PENDING).model_copy(update={"settlement_attempt": 1})
+
+    assert payment_success_applies(pending, f"{pending.order_number}#2") is False
 
 
 # rule L3

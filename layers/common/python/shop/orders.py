@@ -190,10 +190,14 @@ def payment_failure_applies(order: Order, settlement_id: str) -> bool:
 
 
 def payment_success_applies(order: Order, settlement_id: str) -> bool:
-    """L3: money taken for this order makes it paid, even if a failure of the same order came first."""
-    return order.state in {OrderState.SETTLEMENT_PENDING, OrderState.PAYMENT_FAILED} and settlement_id.startswith(
-        f"{order.order_number}#"
-    )
+    """L3: money taken for an attempt the shop requested makes the order paid, even after a failure of it.
+
+    An outcome for an attempt never requested (a number past the order's last attempt) is not this
+    order's money and changes nothing.
+    """
+    prefix, _, attempt = settlement_id.rpartition("#")
+    requested = prefix == order.order_number and attempt.isdigit() and 1 <= int(attempt) <= order.settlement_attempt
+    return requested and order.state in {OrderState.SETTLEMENT_PENDING, OrderState.PAYMENT_FAILED}
 
 
 def reminder_due(order: Order, now: datetime) -> bool:
