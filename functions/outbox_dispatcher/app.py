@@ -1,4 +1,5 @@
-"""Delivers the outbox from the table's stream: emails through SES, events to the shop's bus.
+"""Delivers the outbox from the table's stream: emails through SES, events to the shop's bus, and fan-out jobs
+to the shipping-date queue (release-date news, C2).
 
 The state change and the entry were written in one transaction, so a failing SES or bus never
 undoes an order and nothing is lost: a failed record is retried by the stream (partial batch
@@ -7,6 +8,7 @@ failure), then parked in the dead-letter queue. Each entry is delivered once (id
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -17,7 +19,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
-from shop_aws import dynamodb, eventbridge, ses
+from shop_aws import dynamodb, eventbridge, ses, sqs
 from shop_aws.clients import client
 from shop_aws.runtime import clock, logger, metrics, tracer
 from shop_aws.settings import settings
@@ -37,6 +39,11 @@ def deliver(entry: dict[str, Any]) -> dict[str, str]:
         metrics.add_metric(name="EmailsSent", unit="Count", value=1)
         logger.info("email sent", extra={"outbox_id": entry["outboxId"], "email_kind": entry["emailKind"]})
         return {"messageId": message_id}
+    if entry["kind"] == "JOB":
+        # Fan-out work decided with a state change (C2): to the shipping-date queue.
+        sqs.send_all(settings().shipping_date_queue_url, [json.loads(entry["body"])])
+        logger.info("job queued", extra={"outbox_id": entry["outboxId"]})
+        return {"queued": "1"}
     event_id = eventbridge.put(entry["detailType"], entry["detail"])
     logger.info("event put", extra={"outbox_id": entry["outboxId"], "detail_type": entry["detailType"]})
     return {"eventId": event_id}

@@ -18,8 +18,10 @@ import pytest
 
 from local.patterns import matches
 from local.template import ROOT, Resolver, load
+from shop import emails
 from shop.catalogue import Product, ProductKind
 from shop.clock import iso
+from shop.members import NewMember
 from shop.orders import RESETTLEMENT_WINDOW, Address, Order, OrderLine, OrderState
 from shop_aws import dynamodb
 from tests.support.shop import Shop
@@ -180,6 +182,40 @@ def the_order_awaiting_settlement(shop: Shop, event: dict[str, Any]) -> None:
     assert detail["settlementId"] == order.settlement_id, "the sample must answer the pending settlement attempt"
 
 
+def _moved_on(order: Order, target: OrderState, **values: Any) -> Order:
+    dynamodb.apply_transition(dynamodb.Transition(order=order, target=target, set_values=values))
+    moved = dynamodb.get_order(order.order_number)
+    assert moved is not None
+    return moved
+
+
+def a_paid_order(shop: Shop, order_number: str, **owner: str) -> Order:
+    """Paid when the settlement was answered, waiting for the warehouse."""
+    pending = an_order(shop, order_number, OrderState.SETTLEMENT_PENDING, **owner)
+    return _moved_on(pending, OrderState.PAID, paidAt=iso(SETTLEMENT_ANSWERED_AT), paidSettlementId=f"{order_number}#1")
+
+
+def the_paid_order_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
+    a_paid_order(shop, _path_parameter(event, "orderNumber"))
+
+
+def the_caller_whose_only_order_shipped(shop: Shop, event: dict[str, Any]) -> None:
+    """A member who signed up in November 2026 and whose one order was delivered in May 2027."""
+    claims = _claims(event)
+    joined = datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC)
+    member = NewMember(
+        email=claims["email"], name=ADDRESS.name, terms_version="2026-04", terms_accepted_at=joined, is_minor=False
+    )
+    welcome = dynamodb.outbox_email(emails.welcome(member.email, member.name), joined)
+    dynamodb.create_member(claims["sub"], member, welcome, joined)
+    paid = a_paid_order(shop, ORDER_NUMBER, member_id=claims["sub"], email=claims["email"])
+    _moved_on(paid, OrderState.SHIPPED, carrier="UPS", trackingNumber="1Z999AA10123456784")
+
+
+def an_order_whose_payment_failed(shop: Shop, event: dict[str, Any]) -> None:
+    an_order(shop, ORDER_NUMBER, OrderState.PAYMENT_FAILED)
+
+
 def an_order_whose_resettlement_deadline_passed(shop: Shop, event: dict[str, Any]) -> None:
     an_order(shop, ORDER_NUMBER, OrderState.PAYMENT_FAILED)
 
@@ -205,6 +241,13 @@ def no_batch_item_failures(response: Any) -> None:
 
 def applied(response: Any) -> None:
     assert response["applied"] is True, response
+
+
+def reminds(count: int) -> Callable[[Any], None]:
+    def check(response: Any) -> None:
+        assert response["reminded"] == count, response
+
+    return check
 
 
 def cancels(count: int) -> Callable[[Any], None]:
@@ -237,6 +280,16 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "expire_resettlements": Scenario(
         datetime(2027, 5, 17, 8, 45, tzinfo=UTC), an_order_whose_resettlement_deadline_passed, cancels(1)
+    ),
+    "account": Scenario(
+        datetime(2027, 6, 14, 19, 32, 5, tzinfo=UTC), the_caller_whose_only_order_shipped, answers(200)
+    ),
+    "admin_orders": Scenario(datetime(2027, 5, 20, 7, 45, tzinfo=UTC), the_paid_order_in_the_path, answers(200)),
+    "remind_resettlements": Scenario(
+        # the deadline (17 May, 08:31 UTC) is less than a day away
+        datetime(2027, 5, 16, 8, 45, tzinfo=UTC),
+        an_order_whose_payment_failed,
+        reminds(1),
     ),
     "outbox_dispatcher": Scenario(
         datetime(2026, 12, 5, 10, 23, 46, tzinfo=UTC), the_order_the_email_is_about, no_batch_item_failures

@@ -210,17 +210,89 @@ def test_an_unknown_product_is_a_404(shop: Shop, staff: Member) -> None:
     assert confirm_product(shop, staff, "no-such-figure").status == 404
 
 
-def test_an_order_already_charged_is_refused_naming_its_state(shop: Shop, alice: Member, staff: Member) -> None:
-    # rule L1 (a changed date for a confirmed order is rule L2, not this operation)
+def test_a_new_date_for_an_order_already_charged_is_recorded_and_not_charged_again(
+    shop: Shop, alice: Member, staff: Member, bus_listener: str
+) -> None:
+    # rule L2 (it used to be refused: a changed date for a confirmed order is L2, not L1)
     shop.add_product(preorder("miku-2027"))
     number = place_preorder(shop, alice)
     shop.call("POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-03-10"}, member=staff)
     shop.shipping_queue.drain()
 
     answer = shop.call("POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-03-12"}, member=staff)
+    shop.shipping_queue.drain()
+    shop.deliver_outbox()
+
+    assert answer.status == 202
+    order = dynamodb.get_order(number)
+    assert (order.state.value, order.shipping_date, order.settlement_attempt) == ("SETTLEMENT_PENDING", "2027-03-12", 1)
+    assert len(settlement_requests(shop, bus_listener)) == 1
+
+
+def test_each_affected_order_is_emailed_the_changed_date_once(shop: Shop, alice: Member, staff: Member) -> None:
+    # rule L2
+    shop.add_product(preorder("miku-2027"))
+    numbers = [place_preorder(shop, alice, key=f"k{index}") for index in range(2)]
+    confirm_product(shop, staff, "miku-2027", "2027-03-10")
+    shop.shipping_queue.drain()
+
+    confirm_product(shop, staff, "miku-2027", "2027-04-02")
+    confirm_product(shop, staff, "miku-2027", "2027-04-02")
+    shop.shipping_queue.drain()
+    shop.deliver_outbox()
+
+    changed = [m for m in shop.emails_to(alice.email) if m.subject.startswith("Shipping date changed")]
+    assert sorted(m.subject for m in changed) == sorted(
+        f"Shipping date changed for order {number}: now 2027-04-02" for number in numbers
+    )
+    assert "has changed from 2027-03-10 to <strong>2027-04-02</strong>" in changed[0].body
+    assert {dynamodb.get_order(number).shipping_date for number in numbers} == {"2027-04-02"}
+
+
+def test_a_paid_order_waiting_for_shipment_is_told_its_new_date(shop: Shop, alice: Member, staff: Member) -> None:
+    # rule L2
+    from tests.support.orders import payment_succeeds
+
+    shop.add_product(preorder("miku-2027"))
+    number = place_preorder(shop, alice)
+    confirm_product(shop, staff, "miku-2027", "2027-03-10")
+    shop.shipping_queue.drain()
+    payment_succeeds(shop, number)
+
+    confirm_product(shop, staff, "miku-2027", "2027-03-20")
+    shop.shipping_queue.drain()
+    shop.deliver_outbox()
+
+    assert state_of(number) == "PAID"
+    assert [m.subject for m in shop.emails_to(alice.email) if m.subject.startswith("Shipping date changed")] == [
+        f"Shipping date changed for order {number}: now 2027-03-20"
+    ]
+
+
+def test_a_date_changed_and_changed_back_is_told_each_time(shop: Shop, alice: Member, staff: Member) -> None:
+    # rule L2: every staff request fans out, even one repeating an earlier date the same day
+    shop.add_product(preorder("miku-2027"))
+    number = place_preorder(shop, alice)
+    for date in ("2027-03-10", "2027-03-20", "2027-03-10"):
+        confirm_product(shop, staff, "miku-2027", date)
+        shop.shipping_queue.drain()
+    shop.deliver_outbox()
+
+    assert dynamodb.get_order(number).shipping_date == "2027-03-10"
+    assert len([m for m in shop.emails_to(alice.email) if m.subject.startswith("Shipping date changed")]) == 2
+
+
+def test_the_date_of_a_shipped_order_is_refused_naming_its_state(shop: Shop, alice: Member, staff: Member) -> None:
+    # rule L2: only orders not yet shipped get a new date
+    from tests.support.orders import a_shipped_order
+
+    number = a_shipped_order(shop, alice)
+
+    answer = shop.call("POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-03-12"}, member=staff)
 
     assert answer.status == 409
-    assert answer.body["currentState"] == "SETTLEMENT_PENDING"
+    assert answer.body["currentState"] == "SHIPPED"
+    assert answer.body["message"] == f"Order {number} is SHIPPED; its shipping date can no longer be set or changed."
 
 
 def _sqs_record(shop: Shop, body: dict, message_id: str) -> dict:

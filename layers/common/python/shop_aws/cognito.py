@@ -46,3 +46,12 @@ def delete_sign_in(email: str) -> None:
     except ClientError as error:
         if error.response["Error"]["Code"] != "UserNotFoundException":
             raise
+
+
+def delete_member(member_id: str) -> None:
+    """M5: the member can no longer sign in. The pool's user name is the member id (sub); gone already is fine."""
+    try:
+        client("cognito-idp").admin_delete_user(UserPoolId=settings().user_pool_id, Username=member_id)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "UserNotFoundException":
+            raise

@@ -26,6 +26,7 @@ from shop.emails import Email
 from shop.errors import (
     AccountWithdrawn,
     Conflict,
+    DefectAlreadyRecorded,
     EmailTaken,
     IllegalTransition,
     InvalidInput,
@@ -851,12 +852,6 @@ def announce_release_date(order: Order, line_index: int, release_date: str, outb
             what="the release date",
         )
     )
-
-
-class DefectAlreadyRecorded(Conflict):
-    """L10: this support ticket already has its replacement; a retried request creates no second one."""
-
-    code = "DEFECT_ALREADY_RECORDED"
 
 
 def record_replacement(original: Order, replacement: Order, outbox: list[OutboxEntry], now: datetime) -> None:
