@@ -1,0 +1,203 @@
+"""Every route of template.yaml has a sample event (for `sam local invoke -e`), and each sample works.
+
+A function's first route is its events/<folder>.json (test_sample_events.py); its other routes have
+events/<folder>/<EventName>.json, named after the route's event in template.yaml. Each sample here is
+invoked as it is on disk against a shop seeded with exactly what it refers to, at the moment it was taken.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.template import load
+from shop import emails
+from shop.members import NewMember
+from shop.orders import OrderState
+from shop_aws import dynamodb
+from tests.handlers.test_sample_events import (
+    ORDER_NUMBER,
+    SAMPLES,
+    Scenario,
+    _moved_on,
+    a_paid_order,
+    an_order,
+    answers,
+    the_product_in_the_path,
+)
+from tests.support.shop import Shop
+
+TEMPLATE = load()
+FUNCTIONS = TEMPLATE.functions()
+STAGE = TEMPLATE.parameter_defaults()["StageName"]
+
+
+def _route_samples() -> dict[str, Path]:
+    return {f"{path.parent.name}/{path.stem}": path for path in sorted(SAMPLES.glob("*/*.json"))}
+
+
+ROUTE_SAMPLES = _route_samples()
+
+
+def _load(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _function_of(folder: str) -> str:
+    (logical_id,) = [name for name, spec in FUNCTIONS.items() if spec.folder.name == folder]
+    return logical_id
+
+
+def _claims(event: dict[str, Any]) -> dict[str, str]:
+    claims: dict[str, str] = event["requestContext"]["authorizer"]["claims"]
+    return claims
+
+
+# --- what the samples refer to ----------------------------------------------------------------------------
+
+
+def the_callers_order(state: OrderState) -> Callable[[Shop, dict[str, Any]], None]:
+    def given(shop: Shop, event: dict[str, Any]) -> None:
+        claims = _claims(event)
+        number = (event.get("pathParameters") or {}).get("orderNumber", ORDER_NUMBER)
+        owner = {"member_id": claims["sub"], "email": claims["email"]}
+        if state is OrderState.PAID:
+            a_paid_order(shop, number, **owner)
+        else:
+            an_order(shop, number, state, **owner)
+
+    return given
+
+
+def an_order_in_the_path(state: OrderState) -> Callable[[Shop, dict[str, Any]], None]:
+    def given(shop: Shop, event: dict[str, Any]) -> None:
+        number = event["pathParameters"]["orderNumber"]
+        if state is OrderState.SHIPPED:
+            paid = a_paid_order(shop, number)
+            _moved_on(paid, OrderState.SHIPPED, carrier="UPS", trackingNumber="1Z999AA10123456784")
+        else:
+            an_order(shop, number, state)
+
+    return given
+
+
+def the_members_of_the_imported_orders(shop: Shop, event: dict[str, Any]) -> None:
+    joined = datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC)
+    for position, email in enumerate(sorted({order["memberEmail"] for order in json.loads(event["body"])["orders"]})):
+        member = NewMember(
+            email=email, name="Yuki Tanaka", terms_version="2026-04", terms_accepted_at=joined, is_minor=False
+        )
+        welcome = dynamodb.outbox_email(emails.welcome(email, member.name), joined)
+        dynamodb.create_member(f"old-shop-customer-{position}", member, welcome, joined)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "orders/ListMyOrders": Scenario(
+        datetime(2026, 12, 6, 18, 2, 41, tzinfo=UTC), the_callers_order(OrderState.RESERVED), answers(200)
+    ),
+    "orders/GetMyOrder": Scenario(
+        datetime(2027, 5, 11, 7, 55, 9, tzinfo=UTC), the_callers_order(OrderState.PAID), answers(200)
+    ),
+    "orders/ChangeShippingAddress": Scenario(
+        datetime(2027, 2, 3, 21, 14, 30, tzinfo=UTC), the_callers_order(OrderState.RESERVED), answers(200)
+    ),
+    "orders/ChangePaymentMethod": Scenario(
+        datetime(2027, 4, 18, 12, 40, 2, tzinfo=UTC), the_callers_order(OrderState.RESERVED), answers(200)
+    ),
+    "catalogue/ListProducts": Scenario(
+        datetime(2026, 12, 5, 10, 19, 48, tzinfo=UTC),
+        lambda shop, _: the_product_in_the_path(shop, {"pathParameters": {"productId": "miku-winter-2027"}}),
+        answers(200),
+    ),
+    "admin_catalogue/UpdateProduct": Scenario(
+        datetime(2026, 11, 22, 9, 5, tzinfo=UTC), the_product_in_the_path, answers(200)
+    ),
+    "admin_catalogue/ChangeReleaseDate": Scenario(
+        datetime(2027, 3, 2, 6, 30, tzinfo=UTC), the_product_in_the_path, answers(202)
+    ),
+    "confirm_shipping_date/ConfirmForOrder": Scenario(
+        # rule L2: the order's date (20 May) moves to the 27th
+        datetime(2027, 5, 10, 14, 0, tzinfo=UTC),
+        an_order_in_the_path(OrderState.SETTLEMENT_PENDING),
+        answers(202),
+    ),
+    "admin_orders/CancelBySupport": Scenario(
+        datetime(2027, 1, 15, 16, 20, tzinfo=UTC), an_order_in_the_path(OrderState.RESERVED), answers(200)
+    ),
+    "admin_orders/ReportDefect": Scenario(
+        datetime(2027, 6, 3, 10, 12, tzinfo=UTC), an_order_in_the_path(OrderState.SHIPPED), answers(201)
+    ),
+    "admin_orders/ImportOldShopOrders": Scenario(
+        datetime(2026, 12, 1, 3, 0, tzinfo=UTC), the_members_of_the_imported_orders, answers(201)
+    ),
+}
+
+
+# --- the tests --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", TEMPLATE.routes(), ids=lambda route: f"{route.method} {route.path}")
+def test_every_route_has_a_sample_event(route: Any) -> None:
+    # given
+    folder = FUNCTIONS[route.function].folder.name
+    candidates = [SAMPLES / f"{folder}.json", *sorted((SAMPLES / folder).glob("*.json"))]
+
+    # when
+    found = [path for path in candidates if path.is_file() and (_load(path)["httpMethod"], _load(path)["resource"])
+             == (route.method, route.path)]  # fmt: skip
+
+    # then
+    assert found, f"no sample event for {route.method} {route.path} under events/{folder}"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTE_SAMPLES))
+def test_a_route_sample_is_named_after_its_routes_event_in_the_template(name: str) -> None:
+    # given
+    folder, event_name = name.split("/")
+    spec = FUNCTIONS[_function_of(folder)]
+    event = _load(ROUTE_SAMPLES[name])
+
+    # when
+    declared = spec.events[event_name]["Properties"]
+
+    # then
+    assert (declared["Method"].upper(), declared["Path"]) == (event["httpMethod"], event["resource"])
+    context = event["requestContext"]
+    assert (context["httpMethod"], context["resourcePath"], context["stage"]) == (
+        event["httpMethod"],
+        event["resource"],
+        STAGE,
+    )
+    assert context["path"] == f"/{STAGE}{event['path']}"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTE_SAMPLES))
+def test_a_route_sample_carries_claims_exactly_when_its_route_needs_a_signed_in_caller(name: str) -> None:
+    event = _load(ROUTE_SAMPLES[name])
+    (route,) = (r for r in TEMPLATE.routes() if (r.method, r.path) == (event["httpMethod"], event["resource"]))
+
+    claims = event["requestContext"].get("authorizer", {}).get("claims")
+
+    assert (claims is not None) == (not route.public)
+
+
+@pytest.mark.parametrize("name", sorted(ROUTE_SAMPLES))
+def test_the_function_handles_its_route_sample(shop: Shop, name: str) -> None:
+    # given
+    assert name in SCENARIOS, f"no scenario for events/{name}.json: say what it needs and what success is"
+    scenario = SCENARIOS[name]
+    event = _load(ROUTE_SAMPLES[name])
+    scenario.given(shop, event)
+    shop.clock.set(scenario.at)
+
+    # when
+    response = shop.invoke(_function_of(name.split("/", maxsplit=1)[0]), event)
+
+    # then
+    scenario.then(response)
