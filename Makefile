@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
 RULES := layers/common/python/shop
 
-.PHONY: help venv browser test lint typecheck template pytest run demo lock clean
+.PHONY: help venv browser test lint typecheck template security pytest run demo lock clean
 
 help:
 	@echo "make test   install what is missing, then lint, type-check, validate template.yaml, run every test"
@@ -34,6 +34,19 @@ typecheck: venv
 template: venv
 	$(VENV)/bin/cfn-lint template.yaml
 
+# checkov pins an old boto3, so it lives in its own virtual environment.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat requirements/checkov.txt | md5sum | cut -c1-12)
+
+$(CHECKOV_STAMP): requirements/checkov.txt
+	@PYTHON313="$$(tools/find-python313)" || exit 1; \
+	if [ ! -x $(CHECKOV_VENV)/bin/python ]; then "$$PYTHON313" -m venv $(CHECKOV_VENV); fi
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.txt
+	rm -f $(CHECKOV_VENV)/.installed-* && touch $@
+
+security: $(CHECKOV_STAMP)
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
+
 # Headless Chromium (Debian's package) for the page checks of the end-to-end tests.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -44,7 +57,7 @@ browser:
 pytest: venv browser
 	$(VENV)/bin/pytest
 
-test: lint typecheck template pytest
+test: lint typecheck template security pytest
 
 run: venv
 	$(PY) -m local start
@@ -60,4 +73,4 @@ lock:
 	  /tmp/preorder-shop-lock/bin/pip freeze ) > requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

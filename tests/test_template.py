@@ -6,6 +6,7 @@ so a finder that stopped looking cannot make the checks on the real template pas
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -156,6 +157,7 @@ def dead_letter_queues(document: dict[str, Any]) -> set[str]:
                 walk(item)
 
     walk(document.get("Resources", {}))
+    walk(document.get("Globals", {}))
     return found
 
 
@@ -376,3 +378,60 @@ def test_a_queue_without_a_dead_letter_queue_or_an_alarm_is_found() -> None:
 
     # then
     assert problems == ["Silent", "Source"]
+
+
+def _function_statements() -> list[tuple[str, dict]]:
+    """Every IAM statement the template writes for a function (SAM policy templates are not statements)."""
+    found = []
+    for name, resource in load().of_type("AWS::Serverless::Function").items():
+        for policy in resource["Properties"].get("Policies", []):
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                found.append((name, statement))
+    return found
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def test_no_policy_statement_grants_a_wildcard_action_or_resource() -> None:
+    wildcards = [
+        (name, value)
+        for name, statement in _function_statements()
+        for value in _as_list(statement["Action"]) + _as_list(statement["Resource"])
+        if "*" in json.dumps(value)
+    ]
+
+    assert wildcards == []
+
+
+def test_table_access_is_granted_per_table_and_named_index_not_by_a_policy_template() -> None:
+    templates = [
+        (name, key)
+        for name, resource in load().of_type("AWS::Serverless::Function").items()
+        for policy in resource["Properties"].get("Policies", [])
+        if isinstance(policy, dict)
+        for key in policy
+        if key.startswith("DynamoDB")
+    ]
+
+    assert templates == []
+
+
+def test_every_checkov_skip_says_why() -> None:
+    skips = [
+        (name, skip)
+        for name, resource in load().resources.items()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
+
+    assert skips
+    assert [(name, skip["id"]) for name, skip in skips if len(skip.get("comment", "")) < 40] == []
+
+
+def test_the_api_stage_is_throttled() -> None:
+    api = next(iter(load().of_type("AWS::Serverless::Api").values()))
+    settings = api["Properties"]["MethodSettings"][0]
+
+    assert settings["ThrottlingRateLimit"] > 0
+    assert settings["ThrottlingBurstLimit"] > 0
