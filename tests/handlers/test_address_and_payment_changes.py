@@ -8,7 +8,7 @@ from typing import Any
 
 from shop_aws import dynamodb
 from tests.support.builders import address, cart, in_stock, preorder
-from tests.support.orders import a_paid_order, a_preorder, order_of, payment_fails, subjects_to
+from tests.support.orders import a_paid_order, a_preorder, order_of, payment_fails, ship, subjects_to
 from tests.support.shop import Member, Shop, checkout, confirm_shipping_date, outbox_entries, state_of
 
 NEW_ADDRESS = address("DE", name="Alice Martin", line1="Unter den Linden 77", city="Berlin", postalCode="10117")
@@ -86,8 +86,6 @@ def test_once_the_shipping_date_is_confirmed_the_change_is_refused_with_the_reas
 
 def test_a_shipped_order_keeps_its_address(shop: Shop, alice: Member) -> None:
     # rule L9
-    from tests.support.orders import ship
-
     number = a_paid_order(shop, alice)
     ship(shop, number)
 

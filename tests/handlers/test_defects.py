@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from shop_aws import dynamodb
@@ -164,8 +165,6 @@ def test_no_route_refunds_money(shop: Shop) -> None:
 
 def test_no_function_ever_asks_the_payment_processor_for_money_back(shop: Shop) -> None:
     # rule L10: the shop only ever puts SettlementRequested on its bus
-    from pathlib import Path
-
     sources = [path.read_text() for path in Path("functions").glob("*/app.py")]
     sources += [path.read_text() for path in Path("layers/common/python").rglob("*.py")]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.support.builders import preorder
-from tests.support.orders import a_paid_order, a_preorder, order_of
+from tests.support.orders import a_paid_order, a_preorder, order_of, payment_fails
 from tests.support.shop import Member, Shop, confirm_shipping_date
 
 
@@ -188,8 +188,6 @@ def test_an_order_number_read_over_the_phone_is_understood(shop: Shop, alice: Me
 
 def test_a_failed_payment_shows_its_deadline(shop: Shop, alice: Member) -> None:
     # rule M6, rule L4
-    from tests.support.orders import payment_fails
-
     number = a_preorder(shop, alice)
     confirm_shipping_date(shop, number)
     payment_fails(shop, number)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from shop_aws import dynamodb
-from tests.support.builders import address
-from tests.support.orders import STAFF, order_of, payment_succeeds, ship, signed_up, subjects_to
+from tests.support.builders import address, in_stock
+from tests.support.orders import STAFF, cancel, order_of, payment_succeeds, ship, signed_up, subjects_to
 from tests.support.shop import Member, Shop, confirm_shipping_date, orders_in_table, state_of
 
 OLD_NUMBER = "20240302117"
@@ -180,9 +180,6 @@ def test_only_staff_import(shop: Shop, member: Member) -> None:
 
 def test_a_cancelled_imported_in_stock_order_returns_nothing_to_this_shops_stock(shop: Shop, member: Member) -> None:
     # rule L11, rule L8: its items never came from this shop's stock
-    from tests.support.builders import in_stock
-    from tests.support.orders import cancel
-
     shop.add_product(in_stock("nendo-1", stock=4))
     import_orders(shop, old_order())
 

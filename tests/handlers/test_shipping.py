@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from shop_aws import dynamodb
-from tests.support.orders import a_paid_order, a_preorder, an_in_stock_order, order_of, ship, subjects_to
+from tests.support.orders import (
+    a_paid_order,
+    a_preorder,
+    an_in_stock_order,
+    order_of,
+    payment_succeeds,
+    ship,
+    subjects_to,
+)
 from tests.support.shop import Member, Shop, confirm_shipping_date, state_of
 
 
@@ -137,8 +145,6 @@ def test_an_unknown_order_is_a_404(shop: Shop) -> None:
 
 def test_an_in_stock_order_with_several_items_ships_as_one_parcel(shop: Shop, alice: Member) -> None:
     # rule L7, rule O4: one order number, one announcement
-    from tests.support.orders import payment_succeeds
-
     number = an_in_stock_order(shop, alice, ("nendo-1", 1), ("nendo-2", 2))
     confirm_shipping_date(shop, number)
     payment_succeeds(shop, number)

@@ -8,6 +8,7 @@ import pytest
 
 from shop_aws import dynamodb
 from tests.support.builders import cart, in_stock, preorder
+from tests.support.orders import a_shipped_order, payment_succeeds
 from tests.support.shop import Member, Shop, checkout, place_preorder, state_of
 
 
@@ -251,8 +252,6 @@ def test_each_affected_order_is_emailed_the_changed_date_once(shop: Shop, alice:
 
 def test_a_paid_order_waiting_for_shipment_is_told_its_new_date(shop: Shop, alice: Member, staff: Member) -> None:
     # rule L2
-    from tests.support.orders import payment_succeeds
-
     shop.add_product(preorder("miku-2027"))
     number = place_preorder(shop, alice)
     confirm_product(shop, staff, "miku-2027", "2027-03-10")
@@ -284,8 +283,6 @@ def test_a_date_changed_and_changed_back_is_told_each_time(shop: Shop, alice: Me
 
 def test_the_date_of_a_shipped_order_is_refused_naming_its_state(shop: Shop, alice: Member, staff: Member) -> None:
     # rule L2: only orders not yet shipped get a new date
-    from tests.support.orders import a_shipped_order
-
     number = a_shipped_order(shop, alice)
 
     answer = shop.call("POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-03-12"}, member=staff)

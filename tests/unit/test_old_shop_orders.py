@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from shop.catalogue import ProductKind
 from shop.errors import ImportRefused, InvalidInput
 from shop.imports import ImportRequest, OldShopOrder, check_batch, imported_order
-from shop.order_numbers import is_old_shop_number, listing_key, parse_any_order_number
+from shop.order_numbers import format_order_number, is_old_shop_number, listing_key, parse_any_order_number
 from shop.orders import NO_PAYMENT_TOKEN, OrderState
 from tests.unit.builders import NOW
 
@@ -70,8 +70,6 @@ def test_something_that_is_neither_is_refused() -> None:
 # rule L11, rule O12: My Account lists orders newest first, old-shop orders by their time of order
 def test_an_old_shop_order_sorts_among_new_numbers_by_its_time_of_order() -> None:
     # given
-    from shop.order_numbers import format_order_number
-
     def new_number(at: datetime) -> str:
         return format_order_number(int(at.timestamp() * 1000), 12345)
 
