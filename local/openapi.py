@@ -50,10 +50,52 @@ def document(functions: Functions, server_url: str) -> dict[str, Any]:
                 for parameter in operation.get("parameters", []):
                     if parameter.get("in") == "path":
                         parameter["name"] = _template_path("{" + parameter["name"] + "}")[1:-1]
-                if (method.upper(), path) not in public:
+                is_public = (method.upper(), path) in public
+                if not is_public:
                     operation["security"] = [{"memberToken": []}]
+                operation["responses"] = _with_refusals(operation.get("responses", {}), is_public)
                 merged["paths"].setdefault(path, {})[method] = operation
+    merged["components"]["schemas"].pop("HTTPValidationError", None)
+    merged["components"]["schemas"].pop("ValidationError", None)
+    merged["components"]["schemas"]["Refusal"] = REFUSAL_SCHEMA
     return merged
+
+
+# Every refusal has the same shape (shop_aws.api): a code for programs, a message for people, and the field,
+# product or order concerned.
+REFUSAL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["message"],
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "field": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+        "problems": {"type": "array", "items": {"type": "object"}},
+    },
+    "additionalProperties": True,
+}
+_REFUSALS = {
+    "400": "Malformed input: not JSON, a missing header, a value a rule refuses (named in the answer)",
+    "404": "No such product or order (another member's order is not found either)",
+    "409": "The state does not allow it now, or another request changed it first (the current state is named)",
+    "413": "The request body is over 64 KiB",
+    "415": "The request body is not sent as application/json",
+    "422": "The payload breaks the schema or a rule; every field or product concerned is listed",
+    "500": "A failure on the shop's side; try again",
+}
+_SIGNED_IN_REFUSALS = {
+    "401": "No valid ID token in the Authorization header",
+    "403": "Signed in, but not allowed (the staff group for /admin routes)",
+}
+
+
+def _with_refusals(responses: dict[str, Any], is_public: bool) -> dict[str, Any]:
+    refusals = _REFUSALS | ({} if is_public else _SIGNED_IN_REFUSALS)
+    answer = {code: body for code, body in responses.items() if code not in refusals}
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
+    answer.update({code: {"description": text, "content": content} for code, text in sorted(refusals.items())})
+    return answer
 
 
 def _template_path(powertools_path: str) -> str:

@@ -17,7 +17,7 @@ from shop_aws.runtime import clock, logger
 app = resolver()
 
 
-@app.post("/admin/products")
+@app.post("/admin/products", status_code=201)
 def create_product(product: Product) -> Response[Product]:
     dynamodb.create_product(product)
     logger.info("product created", extra={"product_id": product.product_id})
@@ -45,7 +45,7 @@ class ReleaseDateChanged(BaseModel):
     release_date: str = Field(alias="releaseDate")
 
 
-@app.post("/admin/products/<product_id>/release-date")
+@app.post("/admin/products/<product_id>/release-date", status_code=202)
 def change_release_date(product_id: str, change: ReleaseDateChange) -> Response[ReleaseDateChanged]:
     """C2: the date moves (earlier or later); the open orders are emailed through the shipping-date queue.
 

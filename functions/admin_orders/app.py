@@ -94,7 +94,16 @@ def cancel(order_number: str, request: CancellationRequest) -> Response[OrderDet
     return Response(200, "application/json", detail(order.order_number))
 
 
-@app.post("/admin/orders/<order_number>/defects")
+@app.post(
+    "/admin/orders/<order_number>/defects",
+    status_code=201,
+    responses={
+        200: {
+            "description": "This support ticket's replacement, recorded before",
+            "content": {"application/json": {"model": OrderDetailView}},
+        }
+    },
+)
 def report_defect(order_number: str, report: DefectReport) -> Response[OrderDetailView]:
     """L10: a replacement shipment at no charge, linked both ways to the original; never a refund."""
     original = dynamodb.require_order(parse_any_order_number(order_number))
@@ -125,7 +134,16 @@ class ImportResult(BaseModel):
     already_imported: list[str] = Field(alias="alreadyImported")
 
 
-@app.post("/admin/imports/orders")
+@app.post(
+    "/admin/imports/orders",
+    status_code=201,
+    responses={
+        200: {
+            "description": "Every order was imported before",
+            "content": {"application/json": {"model": ImportResult}},
+        }
+    },
+)
 def import_orders(request: ImportRequest) -> Response[ImportResult]:
     """L11: old-shop orders keep their number, items, address and state; each belongs to a signed-up member."""
     check_batch(request, clock().now())

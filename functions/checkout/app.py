@@ -83,7 +83,7 @@ def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response[Any]:
     )
 
 
-@app.post("/checkout")
+@app.post("/checkout", status_code=201)
 def checkout(request: CheckoutRequest) -> Response[CheckoutResult]:
     member = caller(app)
     key = (app.current_event.headers.get(IDEMPOTENCY_HEADER) or "").strip()

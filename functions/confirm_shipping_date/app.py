@@ -32,7 +32,7 @@ class Accepted(BaseModel):
     order_number: str | None = Field(default=None, alias="orderNumber")
 
 
-@app.post("/admin/products/<product_id>/shipping-date")
+@app.post("/admin/products/<product_id>/shipping-date", status_code=202)
 def confirm_for_product(product_id: str, request: ShippingDateRequest) -> Response[Accepted]:
     shipping_date = check_shipping_date(request.shipping_date, clock().now())
     if dynamodb.get_product(product_id) is None:
@@ -43,7 +43,7 @@ def confirm_for_product(product_id: str, request: ShippingDateRequest) -> Respon
     return Response(202, "application/json", Accepted(shippingDate=shipping_date, productId=product_id))
 
 
-@app.post("/admin/orders/<order_number>/shipping-date")
+@app.post("/admin/orders/<order_number>/shipping-date", status_code=202)
 def confirm_for_order(order_number: str, request: ShippingDateRequest) -> Response[Accepted]:
     shipping_date = check_shipping_date(request.shipping_date, clock().now())
     order = dynamodb.require_order(parse_any_order_number(order_number))

@@ -116,7 +116,7 @@ def change_payment_method(order_number: str, request: PaymentMethodRequest) -> R
     return Response(200, "application/json", detail(changed))
 
 
-@app.post("/orders/<order_number>/resettlement")
+@app.post("/orders/<order_number>/resettlement", status_code=202)
 def resettle(order_number: str, request: ResettlementRequest) -> Response[OrderView]:
     order = own_order(order_number)
     now = clock().now()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop import emails, members
 from shop_aws import cognito, dynamodb
-from shop_aws.api import handler_for, json_response, resolver
+from shop_aws.api import handler_for, resolver
 from shop_aws.runtime import clock, logger
 
 app = resolver()
@@ -26,13 +25,15 @@ class SignupRequest(BaseModel):
 
 
 class SignupResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
     member_id: str = Field(alias="memberId")
     email: str
     guardian_consent_assumed: bool = Field(alias="guardianConsentAssumed")
 
 
-@app.post("/members")
-def sign_up(request: SignupRequest) -> Any:
+@app.post("/members", status_code=201)
+def sign_up(request: SignupRequest) -> Response[SignupResponse]:
     now = clock().now()
     member = members.sign_up(
         email=request.email,
@@ -56,7 +57,7 @@ def sign_up(request: SignupRequest) -> Any:
     body = SignupResponse(
         memberId=member_id, email=member.email, guardianConsentAssumed=member.guardian_consent_assumed
     )
-    return json_response(201, body.model_dump(by_alias=True))
+    return Response(201, "application/json", body)
 
 
 lambda_handler = handler_for(app)

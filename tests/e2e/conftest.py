@@ -55,7 +55,10 @@ def local_shop() -> Iterator[ShopClient]:
             time.sleep(0.2)
     yield client
     process.terminate()
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
     log_file.close()
 
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 
 from shop.errors import Forbidden, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
 from shop_aws.runtime import logger, metrics, tracer
@@ -22,6 +24,11 @@ STAFF_GROUP = "staff"
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[Any]:
     return Response(status_code=status, content_type="application/json", body=json.dumps(body), headers=headers)
+
+
+def also_answers(status: int, description: str, model: type[BaseModel]) -> dict[int, Any]:
+    """A second success a route can answer, for its OpenAPI document (the first is its status_code)."""
+    return {status: {"description": description, "content": {"application/json": {"model": model}}}}
 
 
 def resolver() -> APIGatewayRestResolver:
@@ -51,9 +58,17 @@ def resolver() -> APIGatewayRestResolver:
         message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
         return json_response(422, {"code": "INVALID_INPUT", "message": message, "errors": fields})
 
+    @app.exception_handler(ServiceError)
+    def _no_such_route(error: ServiceError) -> Response[Any]:
+        # A path no route of this function matches (e.g. an id with characters ids never have).
+        message = "There is no such resource." if error.status_code == 404 else str(error.msg or "Refused.")
+        return json_response(
+            error.status_code, {"code": "NOT_FOUND" if error.status_code == 404 else "REFUSED", "message": message}
+        )
+
     @app.exception_handler(Exception)
     def _failed(error: Exception) -> Response[Any]:
-        logger.exception("request failed")
+        logger.exception("request failed", exc_info=error)
         return json_response(
             500,
             {"code": "INTERNAL_ERROR", "message": "Something went wrong on our side; please try again in a moment."},
