@@ -148,10 +148,10 @@ def second_order_is_resettled_and_ships(client: ShopClient, story: Narrator, ali
     shipment = {"carrier": "DHL", "trackingNumber": "JD014600006281234567"}
     expect(client.call("POST", f"/admin/orders/{second}/shipment", shipment, token=staff), 200, "shipment")
     client.wait_for_state(second, alice, "SHIPPED")
-    client.wait_for_mail(member, "")
+    client.wait_for_mail(member, f"Order {second} has shipped")
     story.new_mail()
 
-    history = client.order(second, alice).get("emails", [])
+    history = client.order(second, alice)["history"]
     story.say(f"My Account lists every email sent about order {second}:")
     for entry in history:
         story.detail(f"{entry['sentAt']}  {entry['subject']}")
