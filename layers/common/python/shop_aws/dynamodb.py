@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -31,6 +31,7 @@ from shop.errors import (
     IllegalTransition,
     InvalidInput,
     NotFound,
+    ShopError,
     SoldOut,
     StateConflict,
 )
@@ -622,43 +623,75 @@ def apply_transition(transition: Transition) -> None:
     """Write the move only if the order is still in the state it was read in; otherwise a 409 naming it."""
     order = transition.order
     check_transition(order.order_number, order.state, transition.target)
-    values = {":from": order.state.value, ":to": transition.target.value, ":one": 1, **transition.condition_values}
-    names = {"#state": "state", "#version": "version"}
-    set_parts = ["#state = :to", "#version = if_not_exists(#version, :zero) + :one"]
-    values[":zero"] = 0
-    for index, (name, value) in enumerate(transition.set_values.items()):
-        names[f"#s{index}"] = name
-        values[f":s{index}"] = value
+    target = transition.target.value
+
+    def refused(current: str) -> ShopError:
+        return IllegalTransition(
+            f"Order {order.order_number} is {current} now and cannot become {target}.",
+            orderNumber=order.order_number,
+            currentState=current,
+            requestedState=target,
+        )
+
+    _write_order_update(
+        order,
+        set_values={"state": target, **transition.set_values},
+        remove=transition.remove,
+        condition="#state = :from" + (f" AND ({transition.condition})" if transition.condition else ""),
+        values={":from": order.state.value, **transition.condition_values},
+        extra=transition.extra,
+        outbox=transition.outbox,
+        refused=refused,
+    )
+
+
+def _write_order_update(
+    order: Order,
+    *,
+    set_values: Mapping[str, Any],
+    remove: list[str],
+    condition: str,
+    values: Mapping[str, Any],
+    extra: list[dict[str, Any]],
+    outbox: list[OutboxEntry],
+    refused: Callable[[str], ShopError],
+    set_paths: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> None:
+    """One conditional update of the order (version bumped) with what goes with it, in one transaction.
+
+    `refused` builds the 409 when the condition no longer holds, given the state the order is in now.
+    """
+    all_names = {"#state": "state", "#version": "version", **(names or {})}
+    all_values: dict[str, Any] = {":one": 1, ":zero": 0, **values}
+    set_parts = ["#version = if_not_exists(#version, :zero) + :one"]
+    for index, (name, value) in enumerate(set_values.items()):
+        all_names[f"#s{index}"] = name
+        all_values[f":s{index}"] = value
         set_parts.append(f"#s{index} = :s{index}")
+    for index, (path, value) in enumerate((set_paths or {}).items()):
+        all_values[f":p{index}"] = value
+        set_parts.append(f"{path} = :p{index}")
     expression = "SET " + ", ".join(set_parts)
-    if transition.remove:
-        for index, name in enumerate(transition.remove):
-            names[f"#r{index}"] = name
-        expression += " REMOVE " + ", ".join(f"#r{index}" for index in range(len(transition.remove)))
-    condition = "#state = :from" + (f" AND ({transition.condition})" if transition.condition else "")
+    if remove:
+        all_names.update({f"#r{index}": name for index, name in enumerate(remove)})
+        expression += " REMOVE " + ", ".join(f"#r{index}" for index in range(len(remove)))
     update = {
         "Update": {
             "TableName": _table(),
             "Key": _order_key(order.order_number),
             "UpdateExpression": expression,
             "ConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": to_attributes(values),
+            "ExpressionAttributeNames": all_names,
+            "ExpressionAttributeValues": to_attributes(all_values),
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
     }
-    items = [update, *transition.extra, *(_put_outbox(entry) for entry in transition.outbox)]
     try:
-        client("dynamodb").transact_write_items(TransactItems=items)
+        client("dynamodb").transact_write_items(TransactItems=[update, *extra, *(_put_outbox(e) for e in outbox)])
     except ClientError as error:
         if _cancelled_by_condition(error, 0):
-            current = _state_in_cancellation(error) or "unknown"
-            raise IllegalTransition(
-                f"Order {order.order_number} is {current} now and cannot become {transition.target.value}.",
-                orderNumber=order.order_number,
-                currentState=current,
-                requestedState=transition.target.value,
-            ) from error
+            raise refused(_state_in_cancellation(error) or "unknown") from error
         if _is_conflict(error):
             raise Conflict(f"Order {order.order_number} is being changed by another request; try again.") from error
         raise
@@ -789,51 +822,27 @@ class OrderChange:
 def apply_change(change: OrderChange) -> None:
     order = change.order
     states = sorted(state.value for state in change.allowed_states)
-    values: dict[str, Any] = {":one": 1, ":zero": 0, **change.condition_values}
-    names = {"#state": "state", "#version": "version", **change.names}
-    for index, state in enumerate(states):
-        values[f":st{index}"] = state
-    set_parts = ["#version = if_not_exists(#version, :zero) + :one"]
-    for index, (name, value) in enumerate(change.set_values.items()):
-        names[f"#s{index}"] = name
-        values[f":s{index}"] = value
-        set_parts.append(f"#s{index} = :s{index}")
-    for index, (path, value) in enumerate(change.set_paths.items()):
-        values[f":p{index}"] = value
-        set_parts.append(f"{path} = :p{index}")
-    expression = "SET " + ", ".join(set_parts)
-    if change.remove:
-        for index, name in enumerate(change.remove):
-            names[f"#r{index}"] = name
-        expression += " REMOVE " + ", ".join(f"#r{index}" for index in range(len(change.remove)))
+
+    def refused(current: str) -> ShopError:
+        return StateConflict(
+            f"Order {order.order_number} changed meanwhile (it is {current} now); {change.what} was not changed.",
+            orderNumber=order.order_number,
+            currentState=current,
+        )
+
     condition = "#state IN (" + ", ".join(f":st{index}" for index in range(len(states))) + ")"
-    if change.condition:
-        condition += f" AND ({change.condition})"
-    update = {
-        "Update": {
-            "TableName": _table(),
-            "Key": _order_key(order.order_number),
-            "UpdateExpression": expression,
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": to_attributes(values),
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-    }
-    items = [update, *change.extra, *(_put_outbox(entry) for entry in change.outbox)]
-    try:
-        client("dynamodb").transact_write_items(TransactItems=items)
-    except ClientError as error:
-        if _cancelled_by_condition(error, 0):
-            current = _state_in_cancellation(error) or "unknown"
-            raise StateConflict(
-                f"Order {order.order_number} changed meanwhile (it is {current} now); {change.what} was not changed.",
-                orderNumber=order.order_number,
-                currentState=current,
-            ) from error
-        if _is_conflict(error):
-            raise Conflict(f"Order {order.order_number} is being changed by another request; try again.") from error
-        raise
+    _write_order_update(
+        order,
+        set_values=change.set_values,
+        remove=change.remove,
+        condition=condition + (f" AND ({change.condition})" if change.condition else ""),
+        values={**{f":st{index}": state for index, state in enumerate(states)}, **change.condition_values},
+        extra=change.extra,
+        outbox=change.outbox,
+        refused=refused,
+        set_paths=change.set_paths,
+        names=change.names,
+    )
 
 
 def announce_release_date(order: Order, line_index: int, release_date: str, outbox: list[OutboxEntry]) -> None:
