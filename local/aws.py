@@ -77,5 +77,7 @@ def point_boto3_at(endpoint: str) -> None:
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
             "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+            # One request at a time: under a launch-minute load a call may queue behind many others.
+            "SHOP_AWS_READ_TIMEOUT_SECONDS": "120",
         }
     )

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
-# Standard retry mode backs off on throttling and transient errors (DynamoDB, SES, EventBridge).
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=2, read_timeout=5)
+
+# Standard retry mode backs off on throttling and transient errors (DynamoDB, SES, EventBridge). AWS answers
+# in milliseconds, so 5 s is a generous read timeout; the local stack's embedded AWS, which answers one
+# request at a time, raises it through SHOP_AWS_READ_TIMEOUT_SECONDS.
+def _config() -> Config:
+    read_timeout = float(os.environ.get("SHOP_AWS_READ_TIMEOUT_SECONDS", "5"))
+    return Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=2, read_timeout=read_timeout)
 
 
 @cache
@@ -19,7 +25,7 @@ def session() -> boto3.session.Session:
 
 @cache
 def client(service: str) -> Any:
-    return session().client(service, config=_CONFIG)
+    return session().client(service, config=_config())
 
 
 def reset() -> None:
