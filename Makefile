@@ -8,12 +8,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
 RULES := layers/common/python/shop
 
-.PHONY: help venv browser test lint typecheck template security pytest run demo lock clean
+.PHONY: help venv browser test lint typecheck template security pytest run demo bench lock clean
 
 help:
 	@echo "make test   install what is missing, then lint, type-check, validate template.yaml, run every test"
 	@echo "make run    install what is missing, then start the local stack on http://127.0.0.1:3000"
 	@echo "make demo   a narrated walk through the guide's flow against the local stack"
+	@echo "make bench  measure cold starts, AWS calls, overhead, fan-out, expiry and sizes into docs/performance.md"
 
 $(STAMP): requirements/dev.txt
 	@PYTHON313="$$(tools/find-python313)" || exit 1; \
@@ -65,6 +66,23 @@ run: venv
 demo: venv
 	$(PY) -m local demo
 
+# aws-sam-cli pins its own boto3: it gets its own environment, made for `make bench` only. Without it (no
+# network, say) the bench measures the layer with its own recipe instead, and says so.
+SAM_VENV := .venv-sam
+SAM_CLI := aws-sam-cli==1.170.0
+SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_CLI)
+
+$(SAM_STAMP):
+	@PYTHON313="$$(tools/find-python313)" || exit 1; \
+	{ rm -rf $(SAM_VENV) && "$$PYTHON313" -m venv $(SAM_VENV) && \
+	  $(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check $(SAM_CLI) && touch $@; } || \
+	echo "$(SAM_CLI) could not be installed: make bench will build the layer with its own recipe"
+
+# Measurements, not tests: `make test` never depends on the machine's speed. Python 3.13 goes on the PATH
+# for sam build (no Docker) and the layer's recipe.
+bench: venv $(SAM_STAMP)
+	PATH="$$(dirname "$$(tools/find-python313)"):$$PATH" $(PY) -m bench
+
 lock:
 	@PYTHON313="$$(tools/find-python313)" || exit 1; rm -rf /tmp/preorder-shop-lock && \
 	"$$PYTHON313" -m venv /tmp/preorder-shop-lock && \
@@ -73,4 +91,4 @@ lock:
 	  /tmp/preorder-shop-lock/bin/pip freeze ) > requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
