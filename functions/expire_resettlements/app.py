@@ -15,7 +15,7 @@ from shop.clock import iso
 from shop.errors import IllegalTransition
 from shop.orders import OrderState, deadline_passed
 from shop_aws import dynamodb
-from shop_aws.runtime import clock, logger, metrics, tracer
+from shop_aws.runtime import clock, logger, metrics
 
 PAGE_SIZE = 50
 SAFETY_MARGIN_MILLIS = 15_000
@@ -53,7 +53,6 @@ def _report(cancelled: int, skipped: int, finished: bool) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     now = clock().now()

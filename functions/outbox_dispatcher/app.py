@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 
 from shop_aws import dynamodb, eventbridge, ses, sqs
 from shop_aws.clients import client
-from shop_aws.runtime import clock, logger, metrics, tracer
+from shop_aws.runtime import clock, logger, metrics
 from shop_aws.settings import settings
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -55,7 +55,6 @@ def record_handler(record: DynamoDBRecord) -> dict[str, str]:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     idempotency.register_lambda_context(context)

@@ -12,7 +12,7 @@ from shop.clock import iso
 from shop.errors import IllegalTransition
 from shop.orders import OrderState, payment_failure_applies, resettlement_deadline
 from shop_aws import dynamodb
-from shop_aws.runtime import clock, logger, metrics, tracer
+from shop_aws.runtime import clock, logger, metrics
 
 
 class PaymentFailed(BaseModel):
@@ -24,7 +24,6 @@ class PaymentFailed(BaseModel):
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @event_parser(model=PaymentFailed, envelope=envelopes.EventBridgeEnvelope)
 def lambda_handler(event: PaymentFailed, context: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from shop.clock import iso
 from shop.errors import IllegalTransition
 from shop.orders import OrderState, payment_success_applies
 from shop_aws import dynamodb
-from shop_aws.runtime import clock, logger, metrics, tracer
+from shop_aws.runtime import clock, logger, metrics
 
 
 class PaymentSucceeded(BaseModel):
@@ -22,7 +22,6 @@ class PaymentSucceeded(BaseModel):
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @event_parser(model=PaymentSucceeded, envelope=envelopes.EventBridgeEnvelope)
 def lambda_handler(event: PaymentSucceeded, context: Any) -> dict[str, Any]:

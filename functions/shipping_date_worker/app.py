@@ -36,7 +36,7 @@ from shop.shipping_dates import (
 )
 from shop_aws import dynamodb, sqs
 from shop_aws.clients import client
-from shop_aws.runtime import clock, logger, metrics, tracer
+from shop_aws.runtime import clock, logger, metrics
 from shop_aws.settings import settings
 
 PAGE_SIZE = 100
@@ -208,7 +208,6 @@ def record_handler(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     page_idempotency.register_lambda_context(context)

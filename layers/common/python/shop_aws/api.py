@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import BaseModel
 
 from shop.errors import Forbidden, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
-from shop_aws.runtime import logger, metrics, tracer
+from shop_aws.runtime import logger, metrics
 
 if TYPE_CHECKING:  # only checkout is idempotent: the other functions do not import the idempotency utility
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
@@ -159,7 +159,6 @@ def handler_for(
     """
 
     @logger.inject_lambda_context(clear_state=True)
-    @tracer.capture_lambda_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if staff_only and (refusal := staff_refusal(event)) is not None:
