@@ -16,6 +16,7 @@ from shop.errors import IllegalTransition
 from shop.orders import OrderState, deadline_passed
 from shop_aws import dynamodb
 from shop_aws.runtime import clock, logger, metrics
+from shop_aws.scheduled import work_through_pages
 
 PAGE_SIZE = 50
 SAFETY_MARGIN_MILLIS = 15_000
@@ -56,21 +57,10 @@ def _report(cancelled: int, skipped: int, finished: bool) -> dict[str, Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     now = clock().now()
-    cancelled = skipped = 0
-    cursor: str | None = None
-
-    def time_left() -> bool:
-        return bool(context.get_remaining_time_in_millis() > SAFETY_MARGIN_MILLIS)
-
-    while time_left():
-        numbers, cursor = dynamodb.orders_past_deadline(now, PAGE_SIZE, cursor)
-        for number in numbers:
-            if not time_left():
-                return _report(cancelled, skipped, finished=False)
-            if expire(number, now):
-                cancelled += 1
-            else:
-                skipped += 1
-        if cursor is None:
-            return _report(cancelled, skipped, finished=True)
-    return _report(cancelled, skipped, finished=False)
+    run = work_through_pages(
+        lambda cursor: dynamodb.orders_past_deadline(now, PAGE_SIZE, cursor),
+        lambda number: expire(number, now),
+        context,
+        SAFETY_MARGIN_MILLIS,
+    )
+    return _report(run.done, run.skipped, finished=run.finished)
