@@ -107,8 +107,8 @@ def rows(results: Results) -> list[Row]:
         out.append(
             Row(
                 f"3 warm checkout, {w.invocations:,} in-process invocations on moto",
-                f"{w.function_ms:.1f} ms each",
-                f"raw boto3, the same {w.calls_per_checkout} calls: {w.baseline_ms:.1f} ms",
+                f"{w.function_ms:.1f} ms each (median)",
+                f"raw boto3, the same {w.calls_per_checkout} calls: {w.baseline_ms:.1f} ms (median)",
                 f"{w.ratio:.2f}x",
                 f"≤ {warm.GOAL}x",
                 w.holds,

@@ -1,9 +1,10 @@
 """Warm overhead: checkout invoked in-process, against the same AWS calls made with raw boto3 and nothing else.
 
 The baseline replays the very requests a real checkout made (same tables, items, expressions, sizes), with fresh
-keys so every write succeeds, prepared before the clock starts: what is timed is the four calls alone. The
-difference is everything the function adds around them: routing, validation, the rules, idempotency's hashing
-and serialisation, rendering the email, logging and metrics.
+keys so every write succeeds, prepared before the clock starts: what is timed is the four calls alone. One
+checkout and one replay are timed in turn (which goes first alternating), a thousand of each, and the figures
+are their medians. The difference is everything the function adds around the calls: routing, validation, the
+rules, idempotency's hashing and serialisation, rendering the email, logging and metrics.
 """
 
 from __future__ import annotations
@@ -21,31 +22,32 @@ from local.lambdas import LambdaContext
 from shop_aws import clients, dynamodb
 
 INVOCATIONS = 1_000
-ROUNDS = 100  # alternating batches of 10: a burst of load elsewhere falls on both sides
 CART = 5
 GOAL = 1.2
 
 
 @dataclass(frozen=True)
 class Warm:
-    invocations: int
-    function_seconds: float
-    baseline_seconds: float
     calls_per_checkout: int
-    round_ratios: tuple[float, ...]
+    function_seconds: tuple[float, ...]  # each invocation's
+    baseline_seconds: tuple[float, ...]  # each replay's, taken in alternation with them
 
     @property
-    def ratio(self) -> float:
-        """The median of the rounds' ratios: robust to a round that a burst of load elsewhere fell on."""
-        return statistics.median(self.round_ratios)
+    def invocations(self) -> int:
+        return len(self.function_seconds)
 
     @property
     def function_ms(self) -> float:
-        return self.function_seconds / self.invocations * 1000
+        return statistics.median(self.function_seconds) * 1000
 
     @property
     def baseline_ms(self) -> float:
-        return self.baseline_seconds / self.invocations * 1000
+        return statistics.median(self.baseline_seconds) * 1000
+
+    @property
+    def ratio(self) -> float:
+        """Of the medians: a burst of load elsewhere moves a few samples of either side, not the median."""
+        return self.function_ms / self.baseline_ms
 
     @property
     def holds(self) -> bool:
@@ -71,7 +73,7 @@ def _baseline_requests(captured: list[tuple[str, dict[str, Any]]], count: int) -
     return requests
 
 
-def measure(counter: CallCounter, invocations: int = INVOCATIONS, rounds: int = ROUNDS) -> Warm:
+def measure(counter: CallCounter, invocations: int = INVOCATIONS) -> Warm:
     with BenchShop(counter) as shop, quiet_stdout():
         products = [product(index) for index in range(1, CART + 1)]
         for item in products:
@@ -96,33 +98,32 @@ def measure(counter: CallCounter, invocations: int = INVOCATIONS, rounds: int = 
         handler = shop.functions.handler(function)
         context = LambdaContext(function_name=function, timeout_seconds=10)
 
-        def run_function(batch: list[dict[str, Any]]) -> float:
+        def run_function(index: int) -> float:
             started = time.perf_counter()
-            for request in batch:
-                if handler(request, context)["statusCode"] != 201:
-                    raise RuntimeError("checkout failed")
+            if handler(events[index], context)["statusCode"] != 201:
+                raise RuntimeError("checkout failed")
             return time.perf_counter() - started
 
-        def run_baseline(batch: list[list[tuple[str, Any]]]) -> float:
+        def run_baseline(index: int) -> float:
             started = time.perf_counter()
-            for calls in batch:
-                for operation, params in calls:
-                    operations[operation](**params)
+            for operation, params in baseline[index]:
+                operations[operation](**params)
             return time.perf_counter() - started
 
-        run_function(events[:warmup])
-        run_baseline(baseline[:warmup])
-        per_round = invocations // rounds
-        function_seconds = baseline_seconds = 0.0
-        ratios = []
-        for round_index in range(rounds):
-            chunk = slice(warmup + round_index * per_round, warmup + (round_index + 1) * per_round)
-            function_round = run_function(events[chunk])
-            baseline_round = run_baseline(baseline[chunk])
-            function_seconds += function_round
-            baseline_seconds += baseline_round
-            ratios.append(function_round / baseline_round)
-    return Warm(per_round * rounds, function_seconds, baseline_seconds, calls_per_checkout, tuple(ratios))
+        for index in range(warmup):
+            run_function(index)
+            run_baseline(index)
+        function_seconds: list[float] = []
+        baseline_seconds: list[float] = []
+        for index in range(warmup, warmup + invocations):
+            # One of each, in turn, which going first alternating too.
+            if index % 2:
+                function_seconds.append(run_function(index))
+                baseline_seconds.append(run_baseline(index))
+            else:
+                baseline_seconds.append(run_baseline(index))
+                function_seconds.append(run_function(index))
+    return Warm(calls_per_checkout, tuple(function_seconds), tuple(baseline_seconds))
 
 
 def _snake(operation: str) -> str:
