@@ -107,6 +107,17 @@ def decode_cursor(cursor: str | None, key_names: frozenset[str]) -> dict[str, An
     return decoded
 
 
+def _query_page(
+    query: dict[str, Any], cursor: str | None, index_prefix: str
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of an index query, resumed from a client's cursor (checked to be one of this index's keys)."""
+    start = decode_cursor(cursor, frozenset({"PK", "SK", f"{index_prefix}PK", f"{index_prefix}SK"}))
+    if start:
+        query["ExclusiveStartKey"] = start
+    response = client("dynamodb").query(**query)
+    return list(response["Items"]), encode_cursor(response.get("LastEvaluatedKey"))
+
+
 # ---------------------------------------------------------------- outbox
 
 
@@ -307,12 +318,9 @@ def list_products(limit: int, cursor: str | None) -> tuple[list[Product], str | 
         "ExpressionAttributeValues": {":catalogue": {"S": "CATALOGUE"}},
         "Limit": limit,
     }
-    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI1PK", "GSI1SK"}))
-    if start:
-        query["ExclusiveStartKey"] = start
-    response = client("dynamodb").query(**query)
-    products = [_product_from(item)[0] for item in response["Items"]]
-    return products, encode_cursor(response.get("LastEvaluatedKey"))
+    items, next_cursor = _query_page(query, cursor, "GSI1")
+    products = [_product_from(item)[0] for item in items]
+    return products, next_cursor
 
 
 # ---------------------------------------------------------------- members
@@ -511,12 +519,9 @@ def member_orders(member_id: str, limit: int, cursor: str | None) -> tuple[list[
         "ScanIndexForward": False,
         "Limit": limit,
     }
-    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI1PK", "GSI1SK"}))
-    if start:
-        query["ExclusiveStartKey"] = start
-    response = client("dynamodb").query(**query)
-    orders = [order_from(item) for item in response["Items"]]
-    return orders, encode_cursor(response.get("LastEvaluatedKey"))
+    items, next_cursor = _query_page(query, cursor, "GSI1")
+    orders = [order_from(item) for item in items]
+    return orders, next_cursor
 
 
 def all_member_orders(member_id: str, page_size: int = 100) -> list[Order]:
@@ -741,12 +746,9 @@ def product_open_orders(product_id: str, limit: int, cursor: str | None) -> tupl
         "ExpressionAttributeValues": {":product": {"S": f"PRODUCT#{product_id}"}},
         "Limit": limit,
     }
-    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI2PK", "GSI2SK"}))
-    if start:
-        query["ExclusiveStartKey"] = start
-    response = client("dynamodb").query(**query)
-    numbers = [item["GSI2SK"]["S"] for item in response["Items"]]
-    return numbers, encode_cursor(response.get("LastEvaluatedKey"))
+    items, next_cursor = _query_page(query, cursor, "GSI2")
+    numbers = [item["GSI2SK"]["S"] for item in items]
+    return numbers, next_cursor
 
 
 def resettlement_index_values(deadline: datetime, order_number: str) -> dict[str, Any]:
@@ -766,12 +768,9 @@ def orders_past_deadline(now: datetime, limit: int, cursor: str | None = None) -
         "ExpressionAttributeValues": {":index": {"S": "RESETTLEMENT"}, ":now": {"S": f"{iso(now)}#~"}},
         "Limit": limit,
     }
-    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI3PK", "GSI3SK"}))
-    if start:
-        query["ExclusiveStartKey"] = start
-    response = client("dynamodb").query(**query)
-    numbers = [item["PK"]["S"].removeprefix("ORDER#") for item in response["Items"]]
-    return numbers, encode_cursor(response.get("LastEvaluatedKey"))
+    items, next_cursor = _query_page(query, cursor, "GSI3")
+    numbers = [item["PK"]["S"].removeprefix("ORDER#") for item in items]
+    return numbers, next_cursor
 
 
 def orders_with_deadline_between(
@@ -789,12 +788,9 @@ def orders_with_deadline_between(
         },
         "Limit": limit,
     }
-    start = decode_cursor(cursor, frozenset({"PK", "SK", "GSI3PK", "GSI3SK"}))
-    if start:
-        query["ExclusiveStartKey"] = start
-    response = client("dynamodb").query(**query)
-    numbers = [item["PK"]["S"].removeprefix("ORDER#") for item in response["Items"]]
-    return numbers, encode_cursor(response.get("LastEvaluatedKey"))
+    items, next_cursor = _query_page(query, cursor, "GSI3")
+    numbers = [item["PK"]["S"].removeprefix("ORDER#") for item in items]
+    return numbers, next_cursor
 
 
 @dataclass
