@@ -175,7 +175,7 @@ def _without_bytecode(
 
 def _copy_layer(target: Path) -> None:
     target.mkdir(parents=True)
-    for package in ("shop", "shop_aws"):
+    for package in ("shop", "shop_aws", "use_cases"):
         shutil.copytree(LAYER / package, target / package, ignore=shutil.ignore_patterns("__pycache__"))
     for distribution in LAYER_DISTRIBUTIONS:
         for file in metadata.distribution(distribution).files or []:

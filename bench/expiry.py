@@ -17,8 +17,10 @@ from bench.harness import BenchShop, CallCounter, quiet_stdout
 from shop.catalogue import ProductKind
 from shop.clock import iso
 from shop.order_numbers import format_order_number
-from shop.orders import Address, Order, OrderLine, OrderState
-from shop_aws import dynamodb
+from shop.orders import SHIPPING_FEE_CENTS, Address, Order, OrderLine, OrderState
+from shop_aws.dynamodb.indexes import product_index_entry, resettlement_index_values
+from shop_aws.dynamodb.items import to_attributes
+from shop_aws.dynamodb.orders import order_item
 
 NOT_YET_DUE = 1_000  # failed payments still inside their week: in the index, but not to be read
 STATES = [OrderState.RESERVED, OrderState.SETTLEMENT_PENDING, OrderState.PAID, OrderState.SHIPPED]
@@ -59,9 +61,10 @@ def _order_template(shop: BenchShop) -> dict[str, Any]:
         shippingAddress=address,
         billingAddress=address,
         paymentToken="tok_visa_4242",
+        shippingFeeCents=SHIPPING_FEE_CENTS,
         createdAt=now - timedelta(days=30),
     )
-    return dynamodb.to_attributes(dynamodb._order_item(order))  # the shop's own item layout
+    return to_attributes(order_item(order))  # the shop's own item layout
 
 
 def _number(shop: BenchShop, index: int) -> str:
@@ -93,10 +96,10 @@ def _failed_payments(shop: BenchShop, template: dict[str, Any], due: int) -> Ite
                 "settlementAttempt": {"N": "1"},
                 "shippingDate": {"S": "2026-11-20"},
                 "resettlementDeadline": {"S": iso(deadline)},
-                **dynamodb.to_attributes(dynamodb.resettlement_index_values(deadline, number)),
+                **to_attributes(resettlement_index_values(deadline, number)),
             }
         )
-        yield dynamodb.to_attributes(dynamodb._product_index_entry(number, "figure-01"))
+        yield to_attributes(product_index_entry(number, "figure-01"))
 
 
 def _others(shop: BenchShop, first: int, total: int) -> Iterator[dict[str, Any]]:

@@ -21,8 +21,10 @@ from bench.harness import STAFF, BenchShop, CallCounter, Invocation, quiet_stdou
 from local.provision import ACCOUNT, REGION
 from shop.catalogue import Product, ProductKind
 from shop.order_numbers import OrderNumbers
-from shop.orders import Address, Order, OrderLine, OrderState
-from shop_aws import dynamodb
+from shop.orders import SHIPPING_FEE_CENTS, Address, Order, OrderLine, OrderState
+from shop_aws.dynamodb.items import from_attributes
+from shop_aws.dynamodb.orders import place_checkout
+from shop_aws.dynamodb.products import create_product
 
 PRODUCT = "popular-figure-2027"
 SHIPPING_DATE = "2027-03-10"
@@ -77,7 +79,7 @@ def _product() -> Product:
 def seed(shop: BenchShop, count: int) -> None:
     """`count` reserved pre-orders of the product, each from its own member, written in a few transactions."""
     product = _product()
-    dynamodb.create_product(product)
+    create_product(product)
     address = Address.model_validate(
         {"name": "A Member", "line1": "1 Main Street", "city": "Paris", "postalCode": "75001", "country": "FR"}
     )
@@ -96,6 +98,7 @@ def seed(shop: BenchShop, count: int) -> None:
         shippingAddress=address,
         billingAddress=address,
         paymentToken="tok_visa_4242",
+        shippingFeeCents=SHIPPING_FEE_CENTS,
         createdAt=now,
     )
     orders = [
@@ -106,7 +109,7 @@ def seed(shop: BenchShop, count: int) -> None:
     ]
     with shop.without_stream():
         for start in range(0, count, ORDERS_PER_TRANSACTION):
-            dynamodb.place_checkout(orders[start : start + ORDERS_PER_TRANSACTION], {}, [])
+            place_checkout(orders[start : start + ORDERS_PER_TRANSACTION], {}, [])
 
 
 def _email(index: int) -> str:
@@ -171,7 +174,7 @@ def _orders_dated(shop: BenchShop) -> int:
         ExpressionAttributeValues={":order": {"S": "ORDER"}},
     ):
         for item in page["Items"]:
-            values: dict[str, Any] = dynamodb.from_attributes(item)
+            values: dict[str, Any] = from_attributes(item)
             if values.get("shippingDate") == SHIPPING_DATE and values["state"] == OrderState.SETTLEMENT_PENDING.value:
                 dated += 1
     return dated

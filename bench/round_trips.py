@@ -9,7 +9,7 @@ from typing import Any
 from bench.harness import STAFF, BenchShop, CallCounter, Caller, Tally, quiet_stdout
 from local.provision import ACCOUNT, REGION
 from shop.catalogue import Product, ProductKind
-from shop_aws import dynamodb
+from shop_aws.dynamodb.products import create_product
 
 CART_SIZES = (1, 5, 20)
 CHECKOUT_SYNC_CALLS_GOAL = 4
@@ -82,7 +82,7 @@ def measure(counter: CallCounter) -> RoundTrips:
     with BenchShop(counter) as shop, quiet_stdout():
         products = [product(index) for index in range(1, max(CART_SIZES) + 1)]
         for item in products:
-            dynamodb.create_product(item)
+            create_product(item)
 
         def measured(name: str, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
             with counter.tally() as tally:

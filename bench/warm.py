@@ -19,7 +19,8 @@ from typing import Any
 from bench.harness import BenchShop, CallCounter, quiet_stdout
 from bench.round_trips import ALICE, cart, product
 from local.lambdas import LambdaContext
-from shop_aws import clients, dynamodb
+from shop_aws import clients
+from shop_aws.dynamodb.products import create_product
 
 INVOCATIONS = 1_000
 CART = 5
@@ -77,7 +78,7 @@ def measure(counter: CallCounter, invocations: int = INVOCATIONS) -> Warm:
     with BenchShop(counter) as shop, quiet_stdout():
         products = [product(index) for index in range(1, CART + 1)]
         for item in products:
-            dynamodb.create_product(item)
+            create_product(item)
         body = cart([p.product_id for p in products])
 
         def event(key: str) -> tuple[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ import boto3
 
 from local.provision import REGION, Stack
 from shop.catalogue import Product, ProductKind
-from shop_aws import dynamodb
+from shop_aws.dynamodb.products import create_product
 
 STAFF_EMAIL = "staff@preorder-shop.example"
 STAFF_PASSWORD = "Staff#Local2026"  # noqa: S105 - a local demo account, printed on start
@@ -66,7 +66,7 @@ def demo_catalogue(now: datetime) -> list[Product]:
 def seed(session: boto3.session.Session, stack: Stack, now: datetime) -> list[Product]:
     products = demo_catalogue(now)
     for product in products:
-        dynamodb.create_product(product)
+        create_product(product)
     cognito = session.client("cognito-idp", region_name=REGION)
     pool = stack.ref("UserPool")
     cognito.admin_create_user(

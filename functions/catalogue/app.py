@@ -9,9 +9,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.catalogue import Product
-from shop.errors import NotFound
-from shop_aws import dynamodb
 from shop_aws.api import handler_for, resolver
+from shop_aws.dynamodb import products
 
 app = resolver()
 
@@ -28,16 +27,14 @@ def list_products(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[ProductPage]:
-    products, next_cursor = dynamodb.list_products(limit, cursor)
-    return Response(200, "application/json", ProductPage(products=products, nextCursor=next_cursor))
+    page, next_cursor = products.list_products(limit, cursor)
+    return Response(200, "application/json", ProductPage(products=page, nextCursor=next_cursor))
 
 
 @app.get("/products/<product_id>")
 def get_product(product_id: str) -> Response[Product]:
-    found = dynamodb.get_product(product_id)
-    if found is None:
-        raise NotFound(f"There is no product {product_id}.", productId=product_id)
-    return Response(200, "application/json", found[0])
+    product, _ = products.require_product(product_id)
+    return Response(200, "application/json", product)
 
 
 lambda_handler = handler_for(app)

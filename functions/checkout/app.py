@@ -1,46 +1,35 @@
-"""POST /checkout: a signed-in member's cart becomes orders, once, however often it is submitted."""
+"""POST /checkout: a signed-in member's cart becomes orders, once, however often it is submitted (O8)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from pydantic import BaseModel, ConfigDict, Field
+from use_cases.checkout import place_checkout
 
-from shop import emails
-from shop.checkout import MAX_DISTINCT_PRODUCTS, CartLine, plan_checkout
+from shop.checkout import MAX_DISTINCT_PRODUCTS, Buyer, CartLine
 from shop.errors import InvalidInput
-from shop.order_numbers import OrderNumbers
-from shop.orders import Address, Order
+from shop.orders import Address, PaymentToken
 from shop.views import CheckoutResult
-from shop_aws import dynamodb
 from shop_aws.api import caller, handler_for, json_response, resolver
-from shop_aws.clients import client
-from shop_aws.runtime import clock, logger, metrics
-from shop_aws.settings import settings
+from shop_aws.idempotency import persistence_layer
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 app = resolver()
-order_numbers = OrderNumbers(clock())
 idempotency = IdempotencyConfig(
     event_key_jmespath="[member_id, idempotency_key]",
     payload_validation_jmespath="cart",
     raise_on_no_idempotency_key=True,
     expires_after_seconds=24 * 60 * 60,
 )
-persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table_name, boto3_client=client("dynamodb"))
 
 
 class CheckoutRequest(BaseModel):
@@ -51,7 +40,7 @@ class CheckoutRequest(BaseModel):
     items: list[CartLine] = Field(min_length=1, max_length=MAX_DISTINCT_PRODUCTS * 5)
     shipping_address: Address = Field(alias="shippingAddress")
     billing_address: Address = Field(alias="billingAddress")
-    payment_token: str = Field(alias="paymentToken", pattern=r"^[A-Za-z0-9_\-]{4,128}$")
+    payment_token: PaymentToken = Field(alias="paymentToken")
 
 
 class PlaceCheckout(BaseModel):
@@ -100,36 +89,21 @@ def checkout(request: CheckoutRequest) -> Response[CheckoutResult]:
 
 @idempotent_function(
     data_keyword_argument="submission",
-    persistence_store=persistence,
+    persistence_store=persistence_layer(),
     config=idempotency,
     output_serializer=PydanticSerializer(CheckoutResult),
 )
 def place(submission: PlaceCheckout) -> CheckoutResult:
-    now = clock().now()
+    """The first submission under a key places the orders; a repeat gets the first answer (O8)."""
     cart = submission.cart
-    catalogue = dynamodb.get_products(line.product_id for line in cart.items)
-    plan = plan_checkout(cart.items, catalogue, cart.shipping_address, now, order_numbers)
-    checkout_id = uuid.uuid4().hex
-    orders = [
-        Order(
-            orderNumber=planned.order_number,
-            memberId=submission.member_id,
-            email=submission.email,
-            checkoutId=checkout_id,
-            kind=planned.kind,
-            lines=planned.lines,
-            shippingAddress=cart.shipping_address,
-            billingAddress=cart.billing_address,
-            paymentToken=cart.payment_token,
-            createdAt=now,
-        )
-        for planned in plan.orders
-    ]
-    outbox = [dynamodb.outbox_email(emails.order_confirmation(order), now) for order in orders]
-    dynamodb.place_checkout(orders, plan.stock_to_take, outbox)
-    metrics.add_metric(name="OrdersPlaced", unit="Count", value=len(orders))
-    logger.info("checkout placed", extra={"checkout_id": checkout_id, "orders": [o.order_number for o in orders]})
-    return CheckoutResult.of(checkout_id, orders)
+    buyer = Buyer(
+        member_id=submission.member_id,
+        email=submission.email,
+        shipping_address=cart.shipping_address,
+        billing_address=cart.billing_address,
+        payment_token=cart.payment_token,
+    )
+    return place_checkout(buyer, cart.items)
 
 
 lambda_handler = handler_for(app, idempotency)

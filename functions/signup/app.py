@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
+from use_cases.signup import sign_up as register
 
-from shop import emails, members
-from shop_aws import cognito, dynamodb
 from shop_aws.api import handler_for, resolver
-from shop_aws.runtime import clock, logger
 
 app = resolver()
 
@@ -34,28 +32,17 @@ class SignupResponse(BaseModel):
 
 @app.post("/members", status_code=201)
 def sign_up(request: SignupRequest) -> Response[SignupResponse]:
-    now = clock().now()
-    member = members.sign_up(
+    signed_up = register(
         email=request.email,
         password=request.password,
         name=request.name,
         accepted_terms=request.accept_terms,
         terms_version=request.terms_version,
         is_minor=request.is_minor,
-        now=now,
     )
-    member_id = cognito.create_sign_in(member.email, request.password)
-    try:
-        dynamodb.create_member(
-            member_id, member, dynamodb.outbox_email(emails.welcome(member.email, member.name), now), now
-        )
-    except Exception:
-        # The profile could not be stored: remove the sign-in so the address can sign up again.
-        cognito.delete_sign_in(member.email)
-        raise
-    logger.info("member signed up", extra={"member_id": member_id, "minor": member.is_minor})
+    member = signed_up.member
     body = SignupResponse(
-        memberId=member_id, email=member.email, guardianConsentAssumed=member.guardian_consent_assumed
+        member_id=signed_up.member_id, email=member.email, guardian_consent_assumed=member.guardian_consent_assumed
     )
     return Response(201, "application/json", body)
 

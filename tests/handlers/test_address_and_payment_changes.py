@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
 from tests.support.builders import address, cart, in_stock, preorder
 from tests.support.orders import a_paid_order, a_preorder, order_of, payment_fails, ship, subjects_to
 from tests.support.shop import Member, Shop, checkout, confirm_shipping_date, outbox_entries, state_of
@@ -196,15 +196,15 @@ def test_a_method_replaced_while_the_date_is_being_confirmed_is_the_one_charged(
 ) -> None:
     # rule O13: the worker read the order with the old token; the member replaced it before the charge
     number = a_preorder(shop, alice)
-    read_order = dynamodb.get_order
+    read_order = order_store.get_order
 
     def member_replaces_it_after_the_read(order_number: str):
         seen = read_order(order_number)
-        monkeypatch.setattr(dynamodb, "get_order", read_order)
+        monkeypatch.setattr(order_store, "get_order", read_order)
         assert change_payment_method(shop, alice, number, "tok_mastercard_4444").status == 200
         return seen
 
-    monkeypatch.setattr(dynamodb, "get_order", member_replaces_it_after_the_read)
+    monkeypatch.setattr(order_store, "get_order", member_replaces_it_after_the_read)
 
     confirm_shipping_date(shop, number)
 

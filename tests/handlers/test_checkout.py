@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from shop.checkout import SUCCESS_MESSAGE
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
+from shop_aws.dynamodb import products as product_store
+from shop_aws.dynamodb import sent_emails
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import Member, Shop, checkout, orders_in_table, outbox_entries
 
@@ -62,7 +64,7 @@ def test_every_order_and_its_addresses_and_payment_token_are_stored(shop: Shop, 
 
     answer = checkout(shop, alice, cart(("miku-2027", 1), token="tok_mastercard_5555"))
 
-    order = dynamodb.get_order(answer.body["orders"][0]["orderNumber"])
+    order = order_store.get_order(answer.body["orders"][0]["orderNumber"])
     assert order is not None
     assert order.payment_token == "tok_mastercard_5555"
     assert order.shipping_address.city == "Paris"
@@ -91,7 +93,7 @@ def test_the_confirmation_email_is_recorded_in_the_order_history(shop: Shop, ali
 
     shop.deliver_outbox()
 
-    history = dynamodb.email_history(number)
+    history = sent_emails.email_history(number)
     assert [(entry["subject"], entry["sentAt"]) for entry in history] == [
         (f"Order confirmation {number}", "2026-12-01T09:00:00.000Z")
     ]
@@ -213,16 +215,16 @@ def test_two_checkouts_racing_for_the_last_unit_sell_it_once(
     # rule O7
     # given one unit left, and Bob completing his checkout after Alice read the catalogue but before she writes
     shop.add_product(in_stock("nendo-1", name="Nendoroid Rin", stock=1))
-    read_catalogue = dynamodb.get_products
+    read_catalogue = product_store.get_products
     answers: dict[str, Any] = {}
 
     def alice_reads_then_bob_buys(product_ids: Any) -> Any:
         seen = read_catalogue(list(product_ids))
-        monkeypatch.setattr(dynamodb, "get_products", read_catalogue)
+        monkeypatch.setattr(product_store, "get_products", read_catalogue)
         answers["bob"] = checkout(shop, bob, cart(("nendo-1", 1)), key="bob")
         return seen
 
-    monkeypatch.setattr(dynamodb, "get_products", alice_reads_then_bob_buys)
+    monkeypatch.setattr(product_store, "get_products", alice_reads_then_bob_buys)
 
     # when
     answers["alice"] = checkout(shop, alice, cart(("nendo-1", 1)), key="alice")
@@ -241,15 +243,15 @@ def test_a_lost_race_writes_none_of_the_checkout(shop: Shop, alice: Member, bob:
     # rule O7, rule O11: all or nothing, the pre-order of the same checkout is not placed either
     shop.add_product(in_stock("nendo-1", stock=1))
     shop.add_product(preorder("miku-2027"))
-    read_catalogue = dynamodb.get_products
+    read_catalogue = product_store.get_products
 
     def bob_buys_meanwhile(product_ids: Any) -> Any:
         seen = read_catalogue(list(product_ids))
-        monkeypatch.setattr(dynamodb, "get_products", read_catalogue)
+        monkeypatch.setattr(product_store, "get_products", read_catalogue)
         checkout(shop, bob, cart(("nendo-1", 1)), key="bob")
         return seen
 
-    monkeypatch.setattr(dynamodb, "get_products", bob_buys_meanwhile)
+    monkeypatch.setattr(product_store, "get_products", bob_buys_meanwhile)
 
     checkout(shop, alice, cart(("nendo-1", 1), ("miku-2027", 1)), key="alice")
 

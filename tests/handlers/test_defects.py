@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
 from tests.support.orders import (
     STAFF,
     a_paid_order,
@@ -180,4 +180,4 @@ def test_members_cannot_record_defects(shop: Shop, alice: Member) -> None:
     )
 
     assert answer.status == 403
-    assert dynamodb.get_order(original).replacements == ()
+    assert order_store.get_order(original).replacements == ()

@@ -9,8 +9,10 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.models import DynamoDBBackend
+from use_cases import shipping_dates
 
-from shop_aws import clients, dynamodb, ses, sqs
+from shop_aws import clients, ses, sqs
+from shop_aws.dynamodb import orders as order_store
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import Member, Shop, checkout, orders_in_table, outbox_entries, place_preorder, state_of
 
@@ -155,7 +157,7 @@ def test_a_fan_out_cut_off_half_way_finishes_on_redelivery_and_repeats_nothing(
     shop: Shop, alice: Member, staff: Member, monkeypatch
 ) -> None:
     # rule L1: the invocation dies after queueing the first ten orders of a page of twenty-five
-    monkeypatch.setattr(shop.functions.module("ShippingDateWorkerFunction"), "PAGE_SIZE", 25)
+    monkeypatch.setattr(shipping_dates, "PAGE_SIZE", 25)
     shop.add_product(preorder("miku-2027", reservationLimit=3))
     numbers = [place_preorder(shop, alice, key=f"k{index}") for index in range(25)]
     shop.deliver_outbox()
@@ -178,7 +180,7 @@ def test_a_fan_out_cut_off_half_way_finishes_on_redelivery_and_repeats_nothing(
 
     assert cut["done"]
     assert {state_of(number) for number in numbers} == {"SETTLEMENT_PENDING"}
-    assert all(dynamodb.get_order(number).settlement_attempt == 1 for number in numbers)
+    assert all(order_store.get_order(number).settlement_attempt == 1 for number in numbers)
     dated = [m.subject for m in shop.emails_to(alice.email) if m.subject.startswith("Shipping date confirmed")]
     assert sorted(dated) == sorted(f"Shipping date confirmed for order {number}" for number in numbers)
 

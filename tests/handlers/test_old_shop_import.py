@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from shop_aws import dynamodb
+from shop_aws.dynamodb import indexes
 from tests.support.builders import address, in_stock
 from tests.support.orders import STAFF, cancel, order_of, payment_succeeds, ship, signed_up, subjects_to
 from tests.support.shop import Member, Shop, confirm_shipping_date, orders_in_table, state_of
@@ -110,7 +110,7 @@ def test_a_product_wide_shipping_date_reaches_an_open_imported_order(shop: Shop,
     # rule L11, rule L1: its items are findable from their products like any open order
     import_orders(shop, old_order())
 
-    assert dynamodb.product_open_orders("nendo-2", 10, None) == ([OLD_NUMBER], None)
+    assert indexes.product_open_orders("nendo-2", 10, None) == ([OLD_NUMBER], None)
 
 
 def test_a_paid_or_finished_order_comes_over_in_its_state(shop: Shop, member: Member) -> None:
@@ -122,7 +122,7 @@ def test_a_paid_or_finished_order_comes_over_in_its_state(shop: Shop, member: Me
 
     assert (state_of("20231101001"), state_of("20240101002")) == ("SHIPPED", "PAID")
     assert order_of("20240101002").shipping_date == "2024-05-01"
-    assert dynamodb.product_open_orders("nendo-1", 10, None) == (["20240101002"], None)
+    assert indexes.product_open_orders("nendo-1", 10, None) == (["20240101002"], None)
 
 
 def test_importing_the_same_order_again_changes_nothing(shop: Shop, member: Member) -> None:

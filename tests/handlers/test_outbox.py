@@ -6,7 +6,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shop_aws import dynamodb, ses
+from shop_aws import ses
+from shop_aws.dynamodb import sent_emails
 from tests.support.builders import preorder
 from tests.support.shop import Member, Shop, orders_in_table, place_preorder
 
@@ -80,7 +81,7 @@ def test_an_email_about_an_order_is_recorded_in_its_history_with_subject_and_tim
 
     shop.deliver_outbox()
 
-    assert [entry["subject"] for entry in dynamodb.email_history(number)] == [f"Order confirmation {number}"]
+    assert [entry["subject"] for entry in sent_emails.email_history(number)] == [f"Order confirmation {number}"]
 
 
 def test_a_failed_email_leaves_no_history_entry(shop: Shop, alice: Member, monkeypatch) -> None:
@@ -91,4 +92,4 @@ def test_a_failed_email_leaves_no_history_entry(shop: Shop, alice: Member, monke
 
     shop.deliver_outbox()
 
-    assert dynamodb.email_history(number) == []
+    assert sent_emails.email_history(number) == []

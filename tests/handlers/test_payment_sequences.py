@@ -70,6 +70,6 @@ def test_every_order_ends_in_the_state_its_last_legitimate_event_gives(
 
 
 def _products(shop: Shop) -> list:
-    from shop_aws import dynamodb
+    from shop_aws.dynamodb import products as product_store
 
-    return dynamodb.list_products(100, None)[0]
+    return product_store.list_products(100, None)[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
 from tests.support.builders import preorder
 from tests.support.shop import Member, Shop, confirm_shipping_date, place_preorder, state_of
 
@@ -42,7 +42,7 @@ def test_a_failed_payment_sets_a_deadline_one_week_later(shop: Shop, alice: Memb
 
     failed(shop, number)
 
-    order = dynamodb.get_order(number)
+    order = order_store.get_order(number)
     assert order is not None
     assert order.state.value == "PAYMENT_FAILED"
     assert order.resettlement_deadline == shop.now() + timedelta(days=7)
@@ -113,7 +113,7 @@ def test_a_success_after_a_failure_of_the_same_order_makes_it_paid(shop: Shop, a
 
     succeeded(shop, number)
 
-    order = dynamodb.get_order(number)
+    order = order_store.get_order(number)
     assert order is not None
     assert order.state.value == "PAID"
     assert order.resettlement_deadline is None

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shop_aws import dynamodb, sqs
+from use_cases import shipping_dates
+
+from shop_aws import sqs
+from shop_aws.dynamodb import products as product_store
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.orders import STAFF, a_paid_order, a_preorder, a_shipped_order, cancel, order_of
 from tests.support.shop import Member, Shop, checkout, outbox_entries, state_of
@@ -48,7 +51,7 @@ def test_every_open_order_of_the_product_gets_one_email_with_the_old_and_new_dat
 ) -> None:
     # rule C2: fanned out page by page, as for shipping dates
     # given four open orders of two members, and pages of two
-    monkeypatch.setattr(shop.functions.module("ShippingDateWorkerFunction"), "PAGE_SIZE", 2)
+    monkeypatch.setattr(shipping_dates, "PAGE_SIZE", 2)
     shop.add_product(preorder("miku-2027", releaseDate="2027-03", name="Snow Miku"))
     alices = [a_preorder(shop, alice, key=f"a{index}") for index in range(3)]
     bobs = a_preorder(shop, bob, key="b")
@@ -215,4 +218,4 @@ def test_the_date_and_its_announcement_are_written_together(shop: Shop, alice: M
     jobs = [entry for entry in outbox_entries(shop) if entry["kind"] == "JOB"]
     assert len(jobs) == 1
     assert '"releaseDate": "2027-06"' in jobs[0]["body"]
-    assert dynamodb.get_product("miku-2027")[1] == 2
+    assert product_store.get_product("miku-2027")[1] == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
 from tests.support.orders import a_preorder, order_of, payment_fails, subjects_to
 from tests.support.shop import Member, Shop, confirm_shipping_date
 
@@ -72,15 +72,15 @@ def test_two_runs_racing_remind_once(shop: Shop, alice: Member, monkeypatch) -> 
     # rule L5a: the mark and the email are one conditional write; the run that loses the race sends nothing
     number = failed_order(shop, alice)
     shop.clock.advance(timedelta(days=6))
-    read_order = dynamodb.get_order
+    read_order = order_store.get_order
 
     def other_run_reminds_after_the_read(order_number: str):
         seen = read_order(order_number)
-        monkeypatch.setattr(dynamodb, "get_order", read_order)
+        monkeypatch.setattr(order_store, "get_order", read_order)
         assert run_reminders(shop)["reminded"] == 1
         return seen
 
-    monkeypatch.setattr(dynamodb, "get_order", other_run_reminds_after_the_read)
+    monkeypatch.setattr(order_store, "get_order", other_run_reminds_after_the_read)
 
     report = run_reminders(shop)
 

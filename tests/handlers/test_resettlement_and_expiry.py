@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import Member, Shop, checkout, confirm_shipping_date, place_preorder, state_of
 
@@ -42,7 +42,7 @@ def test_a_member_resettles_before_the_deadline_and_settlement_is_requested_agai
 
     assert answer.status == 202
     assert answer.body["state"] == "SETTLEMENT_PENDING"
-    order = dynamodb.get_order(number)
+    order = order_store.get_order(number)
     assert order is not None
     assert order.payment_token == "tok_visa_0002"
     assert order.settlement_attempt == 2
@@ -163,18 +163,18 @@ def test_expiry_racing_a_resettlement_never_cancels_the_resettled_order(shop: Sh
     number = order_with_failed_payment(shop, alice)
     deadline = shop.now() + timedelta(days=7)
     shop.clock.set(deadline)
-    read_order = dynamodb.get_order
+    read_order = order_store.get_order
     outcome: dict[str, Any] = {}
 
     def member_resettles_after_the_read(order_number: str) -> Any:
         seen = read_order(order_number)
-        monkeypatch.setattr(dynamodb, "get_order", read_order)
+        monkeypatch.setattr(order_store, "get_order", read_order)
         shop.clock.set(deadline - timedelta(seconds=1))
         outcome["resettle"] = resettle(shop, alice, number)
         shop.clock.set(deadline)
         return seen
 
-    monkeypatch.setattr(dynamodb, "get_order", member_resettles_after_the_read)
+    monkeypatch.setattr(order_store, "get_order", member_resettles_after_the_read)
 
     # when the job runs at the deadline, racing the member
     report = run_expiry(shop)
@@ -193,17 +193,17 @@ def test_resettlement_racing_expiry_is_refused_once_the_order_is_cancelled(
     number = order_with_failed_payment(shop, alice)
     deadline = shop.now() + timedelta(days=7)
     shop.clock.set(deadline - timedelta(seconds=1))
-    read_order = dynamodb.get_order
+    read_order = order_store.get_order
 
     def job_cancels_after_the_read(order_number: str) -> Any:
         seen = read_order(order_number)
-        monkeypatch.setattr(dynamodb, "get_order", read_order)
+        monkeypatch.setattr(order_store, "get_order", read_order)
         shop.clock.set(deadline)
         run_expiry(shop)
         shop.clock.set(deadline - timedelta(seconds=1))
         return seen
 
-    monkeypatch.setattr(dynamodb, "get_order", job_cancels_after_the_read)
+    monkeypatch.setattr(order_store, "get_order", job_cancels_after_the_read)
 
     answer = resettle(shop, alice, number)
 

@@ -19,13 +19,14 @@ from local.template import load
 from shop import emails
 from shop.members import NewMember
 from shop.orders import OrderState
-from shop_aws import dynamodb
+from shop_aws.dynamodb import members as member_store
+from shop_aws.dynamodb.outbox import outbox_email
 from tests.handlers.test_sample_events import (
     ORDER_NUMBER,
     SAMPLES,
     Scenario,
-    _moved_on,
     a_paid_order,
+    a_shipped_order,
     an_order,
     answers,
     the_product_in_the_path,
@@ -79,8 +80,7 @@ def an_order_in_the_path(state: OrderState) -> Callable[[Shop, dict[str, Any]], 
     def given(shop: Shop, event: dict[str, Any]) -> None:
         number = event["pathParameters"]["orderNumber"]
         if state is OrderState.SHIPPED:
-            paid = a_paid_order(shop, number)
-            _moved_on(paid, OrderState.SHIPPED, carrier="UPS", trackingNumber="1Z999AA10123456784")
+            a_shipped_order(shop, number)
         else:
             an_order(shop, number, state)
 
@@ -93,8 +93,8 @@ def the_members_of_the_imported_orders(shop: Shop, event: dict[str, Any]) -> Non
         member = NewMember(
             email=email, name="Yuki Tanaka", terms_version="2026-04", terms_accepted_at=joined, is_minor=False
         )
-        welcome = dynamodb.outbox_email(emails.welcome(email, member.name), joined)
-        dynamodb.create_member(f"old-shop-customer-{position}", member, welcome, joined)
+        welcome = outbox_email(emails.welcome(email, member.name), joined)
+        member_store.create_member(f"old-shop-customer-{position}", member, welcome, joined)
 
 
 SCENARIOS: dict[str, Scenario] = {

@@ -20,10 +20,24 @@ from local.patterns import matches
 from local.template import ROOT, Resolver, load
 from shop import emails
 from shop.catalogue import Product, ProductKind
-from shop.clock import iso
 from shop.members import NewMember
-from shop.orders import RESETTLEMENT_WINDOW, Address, Order, OrderLine, OrderState
-from shop_aws import dynamodb
+from shop.orders import (
+    RESETTLEMENT_WINDOW,
+    SHIPPING_FEE_CENTS,
+    Address,
+    Order,
+    OrderLine,
+    OrderState,
+    paid,
+    payment_failed,
+    settling,
+)
+from shop.shipping_dates import dated
+from shop.support import Shipment, shipped
+from shop_aws.dynamodb import members as member_store
+from shop_aws.dynamodb import order_changes
+from shop_aws.dynamodb import orders as order_store
+from shop_aws.dynamodb.outbox import outbox_email
 from tests.support.shop import Shop
 
 SAMPLES = ROOT / "events"
@@ -74,17 +88,18 @@ def a_preorder(product_id: str) -> Product:
     )
 
 
-# How an order gets from RESERVED to each later state, and what each step writes.
-_STEPS: list[tuple[OrderState, Callable[[str], dict[str, Any]]]] = [
-    (OrderState.SHIPPING_DATE_CONFIRMED, lambda _: {"shippingDate": SHIPPING_DATE}),
-    (OrderState.SETTLEMENT_PENDING, lambda _: {"settlementAttempt": 1}),
+# How an order gets from RESERVED to each later state: the rules decide each step, the store records it.
+_STEPS: list[tuple[OrderState, Callable[[Order], None]]] = [
+    (
+        OrderState.SHIPPING_DATE_CONFIRMED,
+        lambda order: order_changes.confirm_shipping_date(order, dated(order, SHIPPING_DATE), []),
+    ),
+    (OrderState.SETTLEMENT_PENDING, lambda order: order_changes.request_settlement(order, settling(order), [])),
     (
         OrderState.PAYMENT_FAILED,
-        lambda number: {
-            "resettlementDeadline": iso(RESETTLEMENT_DEADLINE),
-            "paymentFailedAt": iso(PAYMENT_FAILED_AT),
-            **dynamodb.resettlement_index_values(RESETTLEMENT_DEADLINE, number),
-        },
+        lambda order: order_changes.record_payment_failure(
+            order, payment_failed(order, "card_declined", PAYMENT_FAILED_AT), []
+        ),
     ),
 ]
 
@@ -118,16 +133,15 @@ def an_order(
         shippingAddress=ADDRESS,
         billingAddress=ADDRESS,
         paymentToken="pm_1QdF7hK2xLw9VbT3sNc8Rz4E",
+        shippingFeeCents=SHIPPING_FEE_CENTS,
         createdAt=datetime(2026, 12, 5, 10, 23, 45, 678_000, tzinfo=UTC),
     )
-    dynamodb.place_checkout([order], {}, [])
-    for target, values in _STEPS:
+    order_store.place_checkout([order], {}, [])
+    for _, step in _STEPS:
         if order.state is state:
             break
-        dynamodb.apply_transition(dynamodb.Transition(order=order, target=target, set_values=values(order_number)))
-        moved = dynamodb.get_order(order_number)
-        assert moved is not None
-        order = moved
+        step(order)
+        order = order_store.require_order(order_number)
     assert order.state is state, f"cannot seed an order in {state}"
     return order
 
@@ -182,17 +196,19 @@ def the_order_awaiting_settlement(shop: Shop, event: dict[str, Any]) -> None:
     assert detail["settlementId"] == order.settlement_id, "the sample must answer the pending settlement attempt"
 
 
-def _moved_on(order: Order, target: OrderState, **values: Any) -> Order:
-    dynamodb.apply_transition(dynamodb.Transition(order=order, target=target, set_values=values))
-    moved = dynamodb.get_order(order.order_number)
-    assert moved is not None
-    return moved
-
-
 def a_paid_order(shop: Shop, order_number: str, **owner: str) -> Order:
     """Paid when the settlement was answered, waiting for the warehouse."""
     pending = an_order(shop, order_number, OrderState.SETTLEMENT_PENDING, **owner)
-    return _moved_on(pending, OrderState.PAID, paidAt=iso(SETTLEMENT_ANSWERED_AT), paidSettlementId=f"{order_number}#1")
+    order_changes.mark_paid(pending, paid(pending, f"{order_number}#1", SETTLEMENT_ANSWERED_AT))
+    return order_store.require_order(order_number)
+
+
+def a_shipped_order(shop: Shop, order_number: str, **owner: str) -> Order:
+    """Paid, then shipped by the warehouse the same day."""
+    waiting = a_paid_order(shop, order_number, **owner)
+    parcel = Shipment(carrier="UPS", trackingNumber="1Z999AA10123456784")
+    order_changes.record_shipment(waiting, shipped(waiting, parcel, SETTLEMENT_ANSWERED_AT), [])
+    return order_store.require_order(order_number)
 
 
 def the_paid_order_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
@@ -206,10 +222,9 @@ def the_caller_whose_only_order_shipped(shop: Shop, event: dict[str, Any]) -> No
     member = NewMember(
         email=claims["email"], name=ADDRESS.name, terms_version="2026-04", terms_accepted_at=joined, is_minor=False
     )
-    welcome = dynamodb.outbox_email(emails.welcome(member.email, member.name), joined)
-    dynamodb.create_member(claims["sub"], member, welcome, joined)
-    paid = a_paid_order(shop, ORDER_NUMBER, member_id=claims["sub"], email=claims["email"])
-    _moved_on(paid, OrderState.SHIPPED, carrier="UPS", trackingNumber="1Z999AA10123456784")
+    welcome = outbox_email(emails.welcome(member.email, member.name), joined)
+    member_store.create_member(claims["sub"], member, welcome, joined)
+    a_shipped_order(shop, ORDER_NUMBER, member_id=claims["sub"], email=claims["email"])
 
 
 def an_order_whose_payment_failed(shop: Shop, event: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shop_aws import dynamodb
+from shop_aws.dynamodb import indexes
 from tests.support.orders import (
     a_paid_order,
     a_preorder,
@@ -70,7 +70,7 @@ def test_a_shipped_order_leaves_its_products_open_order_index(shop: Shop, alice:
 
     ship(shop, number)
 
-    assert dynamodb.product_open_orders("miku-2027", 10, None) == ([], None)
+    assert indexes.product_open_orders("miku-2027", 10, None) == ([], None)
 
 
 def test_an_order_not_yet_paid_does_not_ship_and_the_state_is_named(shop: Shop, alice: Member) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from use_cases import shipping_dates
 
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.orders import a_shipped_order, payment_succeeds
 from tests.support.shop import Member, Shop, checkout, place_preorder, state_of
@@ -46,7 +47,7 @@ def test_confirming_a_product_confirms_every_open_order_across_pages(
 ) -> None:
     # rule L1
     # given five orders and pages of two
-    monkeypatch.setattr(shop.functions.module("ShippingDateWorkerFunction"), "PAGE_SIZE", 2)
+    monkeypatch.setattr(shipping_dates, "PAGE_SIZE", 2)
     shop.add_product(preorder("miku-2027"))
     numbers = [place_preorder(shop, alice, key=f"k{index}") for index in range(5)]
 
@@ -57,12 +58,12 @@ def test_confirming_a_product_confirms_every_open_order_across_pages(
     # then
     assert answer.status == 202
     assert {state_of(number) for number in numbers} == {"SETTLEMENT_PENDING"}
-    assert {dynamodb.get_order(number).shipping_date for number in numbers} == {"2027-03-10"}
+    assert {order_store.get_order(number).shipping_date for number in numbers} == {"2027-03-10"}
 
 
 def test_each_order_number_gets_one_shipping_date_email(shop: Shop, alice: Member, staff: Member, monkeypatch) -> None:
     # rule L1
-    monkeypatch.setattr(shop.functions.module("ShippingDateWorkerFunction"), "PAGE_SIZE", 2)
+    monkeypatch.setattr(shipping_dates, "PAGE_SIZE", 2)
     shop.add_product(preorder("miku-2027"))
     numbers = [place_preorder(shop, alice, key=f"k{index}") for index in range(3)]
 
@@ -123,7 +124,7 @@ def test_a_redelivered_order_message_repeats_nothing(shop: Shop, alice: Member, 
     shop.deliver_outbox()
 
     assert outcome == {"batchItemFailures": []}
-    order = dynamodb.get_order(number)
+    order = order_store.get_order(number)
     assert order.settlement_attempt == 1
     assert len([m for m in shop.emails_to(alice.email) if m.subject.startswith("Shipping date confirmed")]) == 1
 
@@ -135,14 +136,14 @@ def test_a_failing_order_is_reported_alone_and_the_rest_of_the_batch_is_applied(
     shop.add_product(preorder("miku-2027"))
     good = place_preorder(shop, alice, key="good")
     bad = place_preorder(shop, alice, key="bad")
-    read_order = dynamodb.get_order
+    read_order = order_store.get_order
 
     def flaky(order_number: str):
         if order_number == bad:
             raise ConnectionError("DynamoDB unreachable")
         return read_order(order_number)
 
-    monkeypatch.setattr(dynamodb, "get_order", flaky)
+    monkeypatch.setattr(order_store, "get_order", flaky)
     event = {
         "Records": [
             _sqs_record(shop, {"job": {"type": "ORDER", "orderNumber": good, "shippingDate": "2027-03-10"}}, "g"),
@@ -153,7 +154,7 @@ def test_a_failing_order_is_reported_alone_and_the_rest_of_the_batch_is_applied(
     outcome = shop.invoke("ShippingDateWorkerFunction", event)
 
     assert outcome == {"batchItemFailures": [{"itemIdentifier": "b"}]}
-    monkeypatch.setattr(dynamodb, "get_order", read_order)
+    monkeypatch.setattr(order_store, "get_order", read_order)
     assert state_of(good) == "SETTLEMENT_PENDING"
     assert state_of(bad) == "RESERVED"
 
@@ -225,7 +226,7 @@ def test_a_new_date_for_an_order_already_charged_is_recorded_and_not_charged_aga
     shop.deliver_outbox()
 
     assert answer.status == 202
-    order = dynamodb.get_order(number)
+    order = order_store.get_order(number)
     assert (order.state.value, order.shipping_date, order.settlement_attempt) == ("SETTLEMENT_PENDING", "2027-03-12", 1)
     assert len(settlement_requests(shop, bus_listener)) == 1
 
@@ -247,7 +248,7 @@ def test_each_affected_order_is_emailed_the_changed_date_once(shop: Shop, alice:
         f"Shipping date changed for order {number}: now 2027-04-02" for number in numbers
     )
     assert "has changed from 2027-03-10 to <strong>2027-04-02</strong>" in changed[0].body
-    assert {dynamodb.get_order(number).shipping_date for number in numbers} == {"2027-04-02"}
+    assert {order_store.get_order(number).shipping_date for number in numbers} == {"2027-04-02"}
 
 
 def test_a_paid_order_waiting_for_shipment_is_told_its_new_date(shop: Shop, alice: Member, staff: Member) -> None:
@@ -277,7 +278,7 @@ def test_a_date_changed_and_changed_back_is_told_each_time(shop: Shop, alice: Me
         shop.shipping_queue.drain()
     shop.deliver_outbox()
 
-    assert dynamodb.get_order(number).shipping_date == "2027-03-10"
+    assert order_store.get_order(number).shipping_date == "2027-03-10"
     assert len([m for m in shop.emails_to(alice.email) if m.subject.startswith("Shipping date changed")]) == 2
 
 

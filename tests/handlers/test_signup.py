@@ -126,12 +126,12 @@ def test_a_body_that_is_not_json_is_a_400(shop: Shop) -> None:
 
 def test_a_failed_profile_write_removes_the_sign_in_so_the_address_can_sign_up_again(shop: Shop, monkeypatch) -> None:
     # given the table refuses the profile once
-    from shop_aws import dynamodb
+    from shop_aws.dynamodb import members as member_store
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("table unavailable")
 
-    monkeypatch.setattr(dynamodb, "create_member", broken)
+    monkeypatch.setattr(member_store, "create_member", broken)
 
     # when
     answer = shop.call("POST", "/members", signup_body())

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from shop.orders import OrderState
-from shop_aws import dynamodb
+from shop_aws.dynamodb import indexes
+from shop_aws.dynamodb import orders as order_store
 from tests.support.orders import (
     a_paid_order,
     a_preorder,
@@ -55,7 +56,7 @@ def test_an_order_whose_payment_failed_may_be_cancelled_and_leaves_the_deadline_
     answer = cancel(shop, number)
 
     assert answer.status == 200
-    assert dynamodb.orders_past_deadline(shop.now() + timedelta(days=30), 10) == ([], None)
+    assert indexes.orders_past_deadline(shop.now() + timedelta(days=30), 10) == ([], None)
     assert order_of(number).resettlement_deadline is None
 
 
@@ -137,7 +138,7 @@ def test_a_cancelled_preorder_changes_no_stock_and_leaves_the_product_index(shop
 
     cancel(shop, number)
 
-    assert dynamodb.product_open_orders("miku-2027", 10, None) == ([], None)
+    assert indexes.product_open_orders("miku-2027", 10, None) == ([], None)
     assert shop.product("miku-2027").stock is None
 
 
@@ -163,15 +164,15 @@ def test_a_charge_that_started_meanwhile_wins_and_the_cancellation_is_refused(
 ) -> None:
     # rule L8: support read the order before the charge was requested; the conditional write refuses
     number = a_preorder(shop, alice)
-    read_order = dynamodb.get_order
+    read_order = order_store.get_order
 
     def charge_requested_after_the_read(order_number: str):
         seen = read_order(order_number)
-        monkeypatch.setattr(dynamodb, "get_order", read_order)
+        monkeypatch.setattr(order_store, "get_order", read_order)
         confirm_shipping_date(shop, number)
         return seen
 
-    monkeypatch.setattr(dynamodb, "get_order", charge_requested_after_the_read)
+    monkeypatch.setattr(order_store, "get_order", charge_requested_after_the_read)
 
     answer = cancel(shop, number)
 

@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from shop.orders import ERASED, WITHDRAWN_MEMBER
-from shop_aws import dynamodb
+from shop_aws.dynamodb import members as member_store
 from tests.support.builders import cart, preorder
 from tests.support.orders import PASSWORD, STAFF, a_preorder, a_shipped_order, cancel, order_of, signed_up, subjects_to
 from tests.support.shop import Member, Shop, checkout, orders_in_table
@@ -55,7 +55,7 @@ def test_the_profiles_personal_data_is_erased(shop: Shop, member: Member) -> Non
     # rule M5
     withdraw(shop, member)
 
-    profile = dynamodb.get_member(member.member_id)
+    profile = member_store.get_member(member.member_id)
     assert profile is not None
     assert (profile["email"], profile["name"]) == (ERASED, ERASED)
     assert profile["withdrawnAt"] == "2026-12-01T09:00:00.000Z"
@@ -140,7 +140,7 @@ def test_a_refused_withdrawal_changes_nothing(shop: Shop, member: Member) -> Non
     withdraw(shop, member)
     shop.deliver_outbox()
 
-    assert dynamodb.get_member(member.member_id)["email"] == member.email
+    assert member_store.get_member(member.member_id)["email"] == member.email
     assert order_of(number).member_id == member.member_id
     assert "AuthenticationResult" in sign_in(shop, member.email)
     assert subjects_to(shop, member.email, "Your Preorder") == []
@@ -169,7 +169,7 @@ def test_the_address_may_sign_up_again_as_a_new_member(shop: Shop, member: Membe
 
 def test_many_orders_are_erased_over_several_transactions(shop: Shop, member: Member, monkeypatch) -> None:
     # rule M5: a member with more orders than one transaction holds
-    monkeypatch.setattr(dynamodb, "TRANSACTION_LIMIT", 4)
+    monkeypatch.setattr(member_store, "TRANSACTION_LIMIT", 4)
     shop.add_product(preorder("miku-2027", reservationLimit=3))
     numbers = [a_cancelled_order(shop, member, key=f"c{index}") for index in range(6)]
 
@@ -184,15 +184,15 @@ def test_a_withdrawal_interrupted_after_its_first_transaction_is_finished_by_ask
 ) -> None:
     # rule M5: nothing half-done stays so, and the final email is sent once
     # given the first transaction holds one order and the rest failed to write
-    monkeypatch.setattr(dynamodb, "TRANSACTION_LIMIT", 4)
+    monkeypatch.setattr(member_store, "TRANSACTION_LIMIT", 4)
     numbers = [a_cancelled_order(shop, member, key=f"c{index}") for index in range(3)]
-    erase_orders = dynamodb.erase_orders
+    erase_orders = member_store.erase_orders
 
     def fails_once(*args, **kwargs):
-        monkeypatch.setattr(dynamodb, "erase_orders", erase_orders)
+        monkeypatch.setattr(member_store, "erase_orders", erase_orders)
         raise ConnectionError("DynamoDB unreachable")
 
-    monkeypatch.setattr(dynamodb, "erase_orders", fails_once)
+    monkeypatch.setattr(member_store, "erase_orders", fails_once)
     assert withdraw(shop, member).status == 500
 
     # when

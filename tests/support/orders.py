@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from shop.orders import Order
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
+from shop_aws.dynamodb import products as product_store
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import Answer, Member, Shop, checkout, confirm_shipping_date, place_preorder
 
@@ -14,21 +15,21 @@ PASSWORD = "Figure#2027a"
 
 
 def order_of(number: str) -> Order:
-    order = dynamodb.get_order(number)
+    order = order_store.get_order(number)
     assert order is not None, f"no order {number}"
     return order
 
 
 def a_preorder(shop: Shop, member: Member, product_id: str = "miku-2027", key: str | None = None) -> str:
     """A RESERVED pre-order of the product (created if the shop does not have it yet)."""
-    if dynamodb.get_product(product_id) is None:
+    if product_store.get_product(product_id) is None:
         shop.add_product(preorder(product_id))
     return place_preorder(shop, member, product_id, key=key)
 
 
 def an_in_stock_order(shop: Shop, member: Member, *lines: tuple[str, int], key: str = "in-stock") -> str:
     for product_id, _ in lines:
-        if dynamodb.get_product(product_id) is None:
+        if product_store.get_product(product_id) is None:
             shop.add_product(in_stock(product_id, stock=10))
     answer = checkout(shop, member, cart(*lines), key=key)
     assert answer.status == 201, answer

@@ -16,7 +16,9 @@ from local.provision import ACCOUNT, REGION, Stack
 from local.template import Route
 from shop.catalogue import Product
 from shop.clock import FixedClock
-from shop_aws import dynamodb
+from shop_aws.dynamodb import orders as order_store
+from shop_aws.dynamodb import products as product_store
+from shop_aws.dynamodb.items import from_attributes
 
 
 @dataclass(frozen=True)
@@ -120,11 +122,11 @@ class Shop:
 
     # ------------------------------------------------------------ data set-up
     def add_product(self, product: Product) -> Product:
-        dynamodb.create_product(product)
+        product_store.create_product(product)
         return product
 
     def product(self, product_id: str) -> Product:
-        found = dynamodb.get_product(product_id)
+        found = product_store.get_product(product_id)
         assert found is not None
         return found[0]
 
@@ -151,7 +153,7 @@ def _items_of_type(shop: Shop, item_type: str) -> list[dict[str, Any]]:
 def _all_items(shop: Shop) -> list[dict[str, Any]]:
     table = shop.stack.ref("ShopTable")
     pages = shop.session.client("dynamodb").get_paginator("scan").paginate(TableName=table)
-    return [dynamodb.from_attributes(item) for page in pages for item in page["Items"]]
+    return [from_attributes(item) for page in pages for item in page["Items"]]
 
 
 def place_preorder(shop: Shop, member: Member, product_id: str = "miku-2027", key: str | None = None) -> str:
@@ -173,6 +175,6 @@ def confirm_shipping_date(shop: Shop, order_number: str, shipping_date: str = "2
 
 
 def state_of(order_number: str) -> str:
-    order = dynamodb.get_order(order_number)
+    order = order_store.get_order(order_number)
     assert order is not None
     return order.state.value

@@ -10,7 +10,7 @@ from shop.catalogue import Product, ProductKind
 from shop.checkout import CartLine
 from shop.clock import FixedClock
 from shop.order_numbers import OrderNumbers
-from shop.orders import Address, Order, OrderLine, OrderState
+from shop.orders import SHIPPING_FEE_CENTS, Address, Order, OrderLine, OrderState
 
 # The moment "now" in every test that does not say otherwise.
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
@@ -148,6 +148,7 @@ def order(
         shipping_address=shipping,
         billing_address=shipping,
         payment_token="pm_test_token",
+        shipping_fee_cents=SHIPPING_FEE_CENTS,
         state=state,
         created_at=NOW,
         resettlement_deadline=resettlement_deadline,

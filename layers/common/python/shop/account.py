@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from shop.catalogue import Product
-from shop.checkout import REFUSED_DESTINATIONS, Problem
+from shop.checkout import destination_problems
 from shop.errors import AddressRefused, StateConflict, UnshippedOrders
 from shop.orders import ERASED, OPEN_STATES, WITHDRAWN_MEMBER, Address, Order, OrderState
 
@@ -31,32 +31,10 @@ def check_address_change(order: Order) -> None:
     )
 
 
-def destination_problems(destination: Address, products: Mapping[str, Product]) -> list[Problem]:
-    """O1 and O2 for a new address: not Japan or Taiwan, and no product whose licence excludes the country."""
-    problems = []
-    if destination.country in REFUSED_DESTINATIONS:
-        problems.append(
-            Problem(
-                "DESTINATION_NOT_SERVED",
-                f"We do not ship to {REFUSED_DESTINATIONS[destination.country]}; "
-                "orders for Japan and Taiwan are served by our other store.",
-            )
-        )
-    for product in products.values():
-        if product.is_blocked_in(destination.country):
-            problems.append(
-                Problem(
-                    "LICENCE_BLOCKED",
-                    f"{product.name} cannot be shipped to {destination.country} because of its licence.",
-                    product.product_id,
-                )
-            )
-    return problems
-
-
-def check_new_address(order: Order, destination: Address, products: Mapping[str, Product]) -> None:
+def readdressed(order: Order, destination: Address, products: Mapping[str, Product]) -> Order:
+    """L9, L11: the order with its new shipping address, if the order may still change it and O1/O2 allow it."""
     check_address_change(order)
-    problems = destination_problems(destination, {pid: p for pid, p in products.items() if _on(order, pid)})
+    problems = destination_problems(destination, [p for pid, p in products.items() if _on(order, pid)])
     if problems:
         raise AddressRefused(
             f"The shipping address of order {order.order_number} cannot be changed: "
@@ -64,6 +42,7 @@ def check_new_address(order: Order, destination: Address, products: Mapping[str,
             orderNumber=order.order_number,
             problems=[problem.to_body() for problem in problems],
         )
+    return order.model_copy(update={"shipping_address": destination})
 
 
 def _on(order: Order, product_id: str) -> bool:
@@ -87,6 +66,12 @@ def check_payment_method_change(order: Order) -> None:
             f"Order {number} is {order.state.value}; there is nothing left to charge, so no payment method to change."
         )
     raise StateConflict(reason, orderNumber=number, currentState=order.state.value)
+
+
+def with_payment_method(order: Order, payment_token: str) -> Order:
+    """O13: the order with the new payment method, if it is not being charged or paid yet."""
+    check_payment_method_change(order)
+    return order.model_copy(update={"payment_token": payment_token})
 
 
 def check_withdrawal(orders: Iterable[Order]) -> None:

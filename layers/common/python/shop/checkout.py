@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shop.catalogue import Product, ProductId, ProductKind
 from shop.errors import CheckoutRefused
 from shop.order_numbers import OrderNumbers
-from shop.orders import SHIPPING_FEE_CENTS, Address, OrderLine
+from shop.orders import SHIPPING_FEE_CENTS, Address, Order, OrderLine
 
 MAX_DISTINCT_PRODUCTS = 20  # rule O6 decision: one checkout fits one database transaction
 MAX_QUANTITY = 999
@@ -44,7 +44,20 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Buyer:
+    """Who checks out, where the orders go, and the payment method saved for the later charge (O13)."""
+
+    member_id: str
+    email: str
+    shipping_address: Address
+    billing_address: Address
+    payment_token: str
+
+
+@dataclass(frozen=True)
 class PlannedOrder:
+    """One order number of a checkout, with its money: the only place an order's fee and total are set."""
+
     order_number: str
     kind: ProductKind
     lines: tuple[OrderLine, ...]
@@ -71,6 +84,25 @@ class CheckoutPlan:
     def grand_total_cents(self) -> int:
         return sum(order.total_cents for order in self.orders)
 
+    def orders_for(self, buyer: Buyer, checkout_id: str, now: datetime) -> list[Order]:
+        """The orders to place: each planned order number with the buyer's addresses and payment method."""
+        return [
+            Order(
+                order_number=planned.order_number,
+                member_id=buyer.member_id,
+                email=buyer.email,
+                checkout_id=checkout_id,
+                kind=planned.kind,
+                lines=planned.lines,
+                shipping_address=buyer.shipping_address,
+                billing_address=buyer.billing_address,
+                payment_token=buyer.payment_token,
+                shipping_fee_cents=planned.shipping_fee_cents,
+                created_at=now,
+            )
+            for planned in self.orders
+        ]
+
 
 def cart_problems(
     cart: list[CartLine], catalogue: Mapping[str, Product], destination: Address, now: datetime
@@ -79,14 +111,7 @@ def cart_problems(
     problems: list[Problem] = []
     if not cart:
         problems.append(Problem("EMPTY_CART", "The cart is empty."))
-    if destination.country in REFUSED_DESTINATIONS:
-        problems.append(
-            Problem(
-                "DESTINATION_NOT_SERVED",
-                f"We do not ship to {REFUSED_DESTINATIONS[destination.country]}; "
-                "orders for Japan and Taiwan are served by our other store.",
-            )
-        )
+    problems.extend(_not_served(destination))
     distinct = {line.product_id for line in cart}
     if len(distinct) > MAX_DISTINCT_PRODUCTS:
         problems.append(
@@ -114,15 +139,7 @@ def cart_problems(
 def _line_problems(line: CartLine, product: Product | None, destination: Address, now: datetime) -> list[Problem]:
     if product is None:
         return [Problem("UNKNOWN_PRODUCT", f"There is no product {line.product_id}.", line.product_id)]
-    problems = []
-    if product.is_blocked_in(destination.country):
-        problems.append(
-            Problem(
-                "LICENCE_BLOCKED",
-                f"{product.name} cannot be shipped to {destination.country} because of its licence.",
-                product.product_id,
-            )
-        )
+    problems = _licence_blocked(product, destination)
     if line.quantity > product.reservation_limit:
         problems.append(
             Problem(
@@ -144,6 +161,42 @@ def _line_problems(line: CartLine, product: Product | None, destination: Address
             )
         )
     return problems
+
+
+def destination_problems(destination: Address, products: Iterable[Product]) -> list[Problem]:
+    """O1 and O2 for an address: not Japan or Taiwan, and no product whose licence excludes the country.
+
+    Checkout (per cart line) and an address change (per order) both ask these two questions.
+    """
+    return _not_served(destination) + [
+        problem for product in products for problem in _licence_blocked(product, destination)
+    ]
+
+
+def _not_served(destination: Address) -> list[Problem]:
+    """O1: Japan and Taiwan are served by another store."""
+    if destination.country not in REFUSED_DESTINATIONS:
+        return []
+    return [
+        Problem(
+            "DESTINATION_NOT_SERVED",
+            f"We do not ship to {REFUSED_DESTINATIONS[destination.country]}; "
+            "orders for Japan and Taiwan are served by our other store.",
+        )
+    ]
+
+
+def _licence_blocked(product: Product, destination: Address) -> list[Problem]:
+    """O2: a licence may exclude the destination country."""
+    if not product.is_blocked_in(destination.country):
+        return []
+    return [
+        Problem(
+            "LICENCE_BLOCKED",
+            f"{product.name} cannot be shipped to {destination.country} because of its licence.",
+            product.product_id,
+        )
+    ]
 
 
 def plan_checkout(

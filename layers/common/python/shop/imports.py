@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shop.catalogue import ProductId, ProductKind, ReleaseDate, UtcDatetime
 from shop.errors import ImportRefused
 from shop.order_numbers import is_old_shop_number
-from shop.orders import NO_PAYMENT_TOKEN, SHIPPING_FEE_CENTS, Address, Order, OrderLine, OrderState
+from shop.orders import NO_PAYMENT_TOKEN, SHIPPING_FEE_CENTS, Address, Order, OrderLine, OrderState, PaymentToken
 
 MAX_ORDERS_PER_IMPORT = 25
 MAX_LINES = 50
@@ -47,7 +47,7 @@ class OldShopOrder(BaseModel):
     lines: list[ImportedLine] = Field(min_length=1, max_length=MAX_LINES)
     shipping_address: Address = Field(alias="shippingAddress")
     billing_address: Address = Field(alias="billingAddress")
-    payment_token: str | None = Field(default=None, alias="paymentToken", pattern=r"^[A-Za-z0-9_\-]{4,128}$")
+    payment_token: PaymentToken | None = Field(default=None, alias="paymentToken")
     shipping_fee_cents: int = Field(default=SHIPPING_FEE_CENTS, strict=True, alias="shippingFeeCents", ge=0)
     shipping_date: date | None = Field(default=None, alias="shippingDate")
     carrier: str | None = Field(default=None, max_length=60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +20,13 @@ WITHDRAWN_MEMBER = "WITHDRAWN"
 ERASED = "ERASED"
 # An order with nothing to charge (a replacement shipment, L10; an old-shop order already paid, L11).
 NO_PAYMENT_TOKEN = "NONE"  # noqa: S105 - a marker, not a secret
+# L6: why the schedule cancelled an order, as the member reads it after "Order X has been cancelled: ".
+DEADLINE_PASSED_REASON = "RESETTLEMENT_DEADLINE_PASSED"
+DEADLINE_PASSED_TEXT = "the payment was not re-settled within one week of the failed payment."
+
+# O13: the payment processor's reference to a saved payment method (never card data), as checkout, a
+# payment-method change (O13), a re-settlement (L5) and an old-shop import (L11) receive it.
+PaymentToken = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{4,128}$")]
 
 
 class OrderState(StrEnum):
@@ -107,16 +115,20 @@ class Order(BaseModel):
     resettlement_deadline: datetime | None = Field(default=None, alias="resettlementDeadline")
     paid_settlement_id: str | None = Field(default=None, alias="paidSettlementId")
     version: int = 0
-    # O5: $18.00 per order number; a replacement shipment (L10) is sent at no charge.
-    shipping_fee_cents: int = Field(default=SHIPPING_FEE_CENTS, alias="shippingFeeCents", ge=0)
+    # O5: set by the checkout plan (the one source of an order's money); a replacement (L10) ships free.
+    shipping_fee_cents: int = Field(alias="shippingFeeCents", ge=0)
     imported: bool = False  # L11: an order of the old shop, brought over as it was
     paid_at: datetime | None = Field(default=None, alias="paidAt")
+    payment_failed_at: datetime | None = Field(default=None, alias="paymentFailedAt")
+    payment_failure_reason: str | None = Field(default=None, alias="paymentFailureReason")
     reminder_sent_at: datetime | None = Field(default=None, alias="reminderSentAt")
     shipped_at: datetime | None = Field(default=None, alias="shippedAt")
     carrier: str | None = None
     tracking_number: str | None = Field(default=None, alias="trackingNumber")
     cancelled_at: datetime | None = Field(default=None, alias="cancelledAt")
     cancellation_reason: str | None = Field(default=None, alias="cancellationReason")
+    cancelled_by: str | None = Field(default=None, alias="cancelledBy")
+    cancellation_note: str | None = Field(default=None, alias="cancellationNote")
     replacement_of: str | None = Field(default=None, alias="replacementOf")
     replacements: tuple[str, ...] = ()
     support_ticket: str | None = Field(default=None, alias="supportTicket")
@@ -171,6 +183,68 @@ def check_can_resettle(order: Order, now: datetime) -> None:
             orderNumber=order.order_number,
             deadline=order.resettlement_deadline.isoformat(),
         )
+
+
+def _moved(order: Order, target: OrderState, **changes: Any) -> Order:
+    """The order in its next state, if the lifecycle allows the move; otherwise a 409 naming its state."""
+    check_transition(order.order_number, order.state, target)
+    return order.model_copy(update={"state": target, **changes})
+
+
+def settling(order: Order) -> Order:
+    """L1: a confirmed shipping date sends the order to be charged, as its next settlement attempt."""
+    return _moved(order, OrderState.SETTLEMENT_PENDING, settlement_attempt=order.settlement_attempt + 1)
+
+
+def resettling(order: Order, payment_token: str, now: datetime) -> Order:
+    """L5: the new payment method is charged as a new attempt; a later failure gets its own reminder (L5a)."""
+    check_can_resettle(order, now)
+    return _moved(
+        order,
+        OrderState.SETTLEMENT_PENDING,
+        payment_token=payment_token,
+        settlement_attempt=order.settlement_attempt + 1,
+        resettlement_deadline=None,
+        reminder_sent_at=None,
+    )
+
+
+def paid(order: Order, settlement_id: str, now: datetime) -> Order:
+    """L3: the money is taken; no deadline is left to run (call payment_success_applies first)."""
+    return _moved(order, OrderState.PAID, paid_at=now, paid_settlement_id=settlement_id, resettlement_deadline=None)
+
+
+def payment_failed(order: Order, reason: str | None, now: datetime) -> Order:
+    """L4: the member has one week from now, when the failure is recorded and announced, to re-settle."""
+    return _moved(
+        order,
+        OrderState.PAYMENT_FAILED,
+        payment_failed_at=now,
+        payment_failure_reason=reason or "not given",
+        resettlement_deadline=resettlement_deadline(now),
+    )
+
+
+def expiry_due(order: Order, now: datetime) -> bool:
+    """L6: a failed payment whose re-settlement deadline has passed."""
+    deadline = order.resettlement_deadline
+    return order.state is OrderState.PAYMENT_FAILED and deadline is not None and deadline_passed(deadline, now)
+
+
+def expired(order: Order, now: datetime) -> Order:
+    """L6: cancelled by the schedule because the deadline passed unpaid (call expiry_due first)."""
+    return _moved(
+        order,
+        OrderState.CANCELLED,
+        cancelled_at=now,
+        cancellation_reason=DEADLINE_PASSED_REASON,
+        resettlement_deadline=None,
+    )
+
+
+def reminded(order: Order, now: datetime) -> Order:
+    """L5a: the reminder is marked on the order, so it goes out once (call reminder_due first)."""
+    return order.model_copy(update={"reminder_sent_at": now})
 
 
 def settlement_requested(order: Order) -> dict[str, object]:

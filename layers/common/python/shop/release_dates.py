@@ -42,3 +42,10 @@ def line_to_announce(order: Order, product_id: str, release_date: str) -> int | 
         if line.product_id == product_id:
             return None if line.release_date == release_date else index
     return None
+
+
+def with_release_date(order: Order, line_index: int, release_date: str) -> Order:
+    """C2: the order's line shows the product's new release date."""
+    lines = list(order.lines)
+    lines[line_index] = lines[line_index].model_copy(update={"release_date": release_date})
+    return order.model_copy(update={"lines": tuple(lines)})

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.errors import IllegalTransition, InvalidInput
-from shop.orders import Order, OrderState
+from shop.orders import Order, OrderState, check_transition
 
 
 class ShippingDateRequest(BaseModel):
@@ -43,6 +43,23 @@ def shipping_date_action(order: Order, shipping_date: str) -> DateAction:
     if order.state in DATED_STATES and order.shipping_date != shipping_date:
         return DateAction.CHANGE
     return DateAction.NOTHING
+
+
+def dated(order: Order, shipping_date: str) -> Order:
+    """L1: the first confirmed date; the order moves on to be charged."""
+    check_transition(order.order_number, order.state, OrderState.SHIPPING_DATE_CONFIRMED)
+    return order.model_copy(update={"state": OrderState.SHIPPING_DATE_CONFIRMED, "shipping_date": shipping_date})
+
+
+def redated(order: Order, shipping_date: str) -> Order:
+    """L2: a confirmed date changes; the order stays where it is in its lifecycle."""
+    if order.state not in DATED_STATES:
+        raise IllegalTransition(
+            f"Order {order.order_number} is {order.state.value}; it has no confirmed shipping date to change.",
+            orderNumber=order.order_number,
+            currentState=order.state.value,
+        )
+    return order.model_copy(update={"shipping_date": shipping_date})
 
 
 def check_can_date(order: Order) -> None:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shop.catalogue import ProductId
 from shop.errors import CancellationRefused, IllegalTransition, InvalidInput, StateConflict
-from shop.orders import NO_PAYMENT_TOKEN, TRANSITIONS, Order, OrderLine, OrderState
+from shop.orders import NO_PAYMENT_TOKEN, TRANSITIONS, Order, OrderLine, OrderState, check_transition
 
 # --- L8: cancellation by customer support -------------------------------------------------------------------
 
@@ -66,6 +66,21 @@ def check_support_cancellation(order: Order, reason: CancellationReason) -> str:
     return REASON_TEXTS[reason]
 
 
+def cancelled_by_support(order: Order, request: CancellationRequest, now: datetime) -> Order:
+    """L8: the order as support cancels it (call check_support_cancellation first)."""
+    check_transition(order.order_number, order.state, OrderState.CANCELLED)
+    return order.model_copy(
+        update={
+            "state": OrderState.CANCELLED,
+            "cancelled_at": now,
+            "cancellation_reason": request.reason.value,
+            "cancelled_by": "SUPPORT",
+            "cancellation_note": request.note,
+            "resettlement_deadline": None,
+        }
+    )
+
+
 # --- L7: shipped -------------------------------------------------------------------------------------------
 
 
@@ -94,6 +109,19 @@ def check_shipment(order: Order, shipment: Shipment) -> bool:
             requestedState=OrderState.SHIPPED.value,
         )
     return False
+
+
+def shipped(order: Order, shipment: Shipment, now: datetime) -> Order:
+    """L7: the order as the warehouse shipped it (call check_shipment first)."""
+    check_transition(order.order_number, order.state, OrderState.SHIPPED)
+    return order.model_copy(
+        update={
+            "state": OrderState.SHIPPED,
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+            "shipped_at": now,
+        }
+    )
 
 
 # --- L10: a defect gets a replacement, never a refund ------------------------------------------------------

@@ -73,11 +73,11 @@ class CheckoutResult(_View):
     grand_total_cents: int = Field(alias="grandTotalCents")
 
     @classmethod
-    def of(cls, checkout_id: str, orders: list[Order]) -> CheckoutResult:
+    def of(cls, checkout_id: str, orders: list[Order], grand_total_cents: int) -> CheckoutResult:
         return cls(
             checkout_id=checkout_id,
             orders=[OrderView.of(order) for order in orders],
-            grand_total_cents=sum(order.total_cents for order in orders),
+            grand_total_cents=grand_total_cents,
         )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -11,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from pydantic import BaseModel
 
 from shop.errors import Forbidden, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
 from shop_aws.runtime import logger, metrics
+from shop_aws.settings import settings
 
 if TYPE_CHECKING:  # only checkout is idempotent: the other functions do not import the idempotency utility
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
@@ -26,16 +25,11 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     return Response(status_code=status, content_type="application/json", body=json.dumps(body), headers=headers)
 
 
-def also_answers(status: int, description: str, model: type[BaseModel]) -> dict[int, Any]:
-    """A second success a route can answer, for its OpenAPI document (the first is its status_code)."""
-    return {status: {"description": description, "content": {"application/json": {"model": model}}}}
-
-
 def resolver() -> APIGatewayRestResolver:
     """A REST resolver validating every payload with pydantic and answering every refusal the same way."""
     # With a proxy integration the function's own answers carry CORS headers (the template's Cors
     # section only answers the browser's preflight).
-    cors = CORSConfig(allow_origin=os.environ.get("ALLOWED_ORIGIN", "*"), allow_headers=["Idempotency-Key"])
+    cors = CORSConfig(allow_origin=settings().allowed_origin, allow_headers=["Idempotency-Key"])
     app = APIGatewayRestResolver(enable_validation=True, cors=cors)
 
     @app.exception_handler(ShopError)
@@ -113,7 +107,7 @@ def _refusal(error: ShopError) -> dict[str, Any]:
         "statusCode": error.status,
         "headers": {
             "Content-Type": "application/json",
-            "Access-Control-Allow-Origin": os.environ.get("ALLOWED_ORIGIN", "*"),
+            "Access-Control-Allow-Origin": settings().allowed_origin,
         },
         "body": json.dumps(error.to_body()),
         "isBase64Encoded": False,

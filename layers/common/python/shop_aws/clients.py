@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from shop_aws.settings import settings
 
-# Standard retry mode backs off on throttling and transient errors (DynamoDB, SES, EventBridge). AWS answers
-# in milliseconds, so 5 s is a generous read timeout; the local stack's embedded AWS, which answers one
-# request at a time, raises it through SHOP_AWS_READ_TIMEOUT_SECONDS.
+
+# Standard retry mode backs off on throttling and transient errors (DynamoDB, SES, EventBridge).
 def _config() -> Config:
-    read_timeout = float(os.environ.get("SHOP_AWS_READ_TIMEOUT_SECONDS", "5"))
+    read_timeout = settings().aws_read_timeout_seconds
     return Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=2, read_timeout=read_timeout)
 
 

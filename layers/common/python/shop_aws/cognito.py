@@ -25,7 +25,7 @@ def create_sign_in(email: str, password: str) -> str:
             raise EmailTaken(f"A member with the email address {email} already exists.") from error
         raise
     attributes = {a["Name"]: a["Value"] for a in response["User"]["Attributes"]}
-    member_id = attributes.get("sub") or response["User"]["Username"]
+    member_id = str(attributes.get("sub") or response["User"]["Username"])
     try:
         cognito.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
     except ClientError as error:

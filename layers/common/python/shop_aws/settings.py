@@ -17,8 +17,9 @@ class Settings(BaseModel):
     shipping_date_queue_url: str = Field(alias="SHIPPING_DATE_QUEUE_URL")
     user_pool_id: str = Field(alias="USER_POOL_ID")
     sender_address: str = Field(alias="SENDER_ADDRESS")
-    payment_event_source: str = Field(default="payment.processor", alias="PAYMENT_EVENT_SOURCE")
     allowed_origin: str = Field(default="*", alias="ALLOWED_ORIGIN")
+    # AWS answers in milliseconds; the local stack's embedded AWS, one request at a time, needs longer.
+    aws_read_timeout_seconds: float = Field(default=5, alias="SHOP_AWS_READ_TIMEOUT_SECONDS")
 
 
 @cache

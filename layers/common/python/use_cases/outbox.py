@@ -1,0 +1,31 @@
+"""Delivering the outbox: emails through SES (and into the order's history, M6), events to the shop's bus,
+fan-out jobs to the shipping-date queue (C2). Idempotency per entry is the handler's, around this."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shop_aws import eventbridge, ses, sqs
+from shop_aws.dynamodb.sent_emails import record_email_sent
+from shop_aws.runtime import clock, logger, metrics
+from shop_aws.settings import settings
+
+
+def deliver(entry: dict[str, Any]) -> dict[str, str]:
+    """Deliver one entry; raises on failure, so the stream retries it."""
+    if entry["kind"] == "EMAIL":
+        message_id = ses.send(entry["to"], entry["subject"], entry["text"], entry["html"])
+        record_email_sent(
+            entry["outboxId"], entry.get("orderNumber"), entry["subject"], entry["emailKind"], clock().now()
+        )
+        metrics.add_metric(name="EmailsSent", unit="Count", value=1)
+        logger.info("email sent", extra={"outbox_id": entry["outboxId"], "email_kind": entry["emailKind"]})
+        return {"messageId": message_id}
+    if entry["kind"] == "JOB":
+        sqs.send_all(settings().shipping_date_queue_url, [json.loads(entry["body"])])
+        logger.info("job queued", extra={"outbox_id": entry["outboxId"]})
+        return {"queued": "1"}
+    event_id = eventbridge.put(entry["detailType"], entry["detail"])
+    logger.info("event put", extra={"outbox_id": entry["outboxId"], "detail_type": entry["detailType"]})
+    return {"eventId": event_id}

@@ -1,0 +1,122 @@
+"""What staff and the warehouse do to orders: ship (L7), cancel for support (L8), replace a defective
+shipment (L10), and bring the old shop's orders over (L11). Nothing here refunds or splits an order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shop import emails
+from shop.errors import DefectAlreadyRecorded, ImportRefused
+from shop.imports import ImportRequest, check_batch, imported_order
+from shop.members import normalise_email
+from shop.order_numbers import OrderNumbers, parse_any_order_number
+from shop.support import (
+    CancellationRequest,
+    DefectReport,
+    Shipment,
+    cancelled_by_support,
+    check_shipment,
+    check_support_cancellation,
+    plan_replacement,
+    shipped,
+)
+from shop.views import OrderDetailView
+from shop_aws.dynamodb import members, order_changes, orders
+from shop_aws.dynamodb.outbox import outbox_email
+from shop_aws.dynamodb.sent_emails import email_history
+from shop_aws.runtime import clock, logger, metrics
+
+order_numbers = OrderNumbers(clock())
+
+
+def detail(order_number: str) -> OrderDetailView:
+    return OrderDetailView.of_order(orders.require_order(order_number), email_history(order_number))
+
+
+def ship(order_number: str, shipment: Shipment) -> OrderDetailView:
+    """L7: PAID -> SHIPPED with carrier and tracking number; the shipping announcement goes out once."""
+    order = orders.require_order(parse_any_order_number(order_number))
+    if check_shipment(order, shipment):
+        logger.info("shipment reported again", extra={"order_number": order.order_number})
+        return detail(order.order_number)
+    now = clock().now()
+    email = emails.order_shipped(order, shipment.carrier, shipment.tracking_number)
+    order_changes.record_shipment(order, shipped(order, shipment, now), [outbox_email(email, now)])
+    metrics.add_metric(name="OrdersShipped", unit="Count", value=1)
+    logger.info("order shipped", extra={"order_number": order.order_number, "carrier": shipment.carrier})
+    return detail(order.order_number)
+
+
+def cancel_for_support(order_number: str, request: CancellationRequest) -> OrderDetailView:
+    """L8: only before payment, with a reason code; never because the release date changed (C2)."""
+    order = orders.require_order(parse_any_order_number(order_number))
+    reason_text = check_support_cancellation(order, request.reason)
+    now = clock().now()
+    email = emails.order_cancelled(order, reason_text)
+    order_changes.cancel_order(order, cancelled_by_support(order, request, now), [outbox_email(email, now)])
+    metrics.add_metric(name="OrdersCancelledBySupport", unit="Count", value=1)
+    logger.info("order cancelled by support", extra={"order_number": order.order_number, "reason": request.reason})
+    return detail(order.order_number)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    detail: OrderDetailView
+    created: bool  # False: this support ticket's replacement was recorded before
+
+
+def report_defect(order_number: str, report: DefectReport) -> Replacement:
+    """L10: a replacement shipment at no charge, linked both ways to the original; never a refund."""
+    original = orders.require_order(parse_any_order_number(order_number))
+    now = clock().now()
+    replacement = plan_replacement(original, report, order_numbers.next(), now)
+    email = outbox_email(emails.replacement_shipment(replacement), now)
+    try:
+        orders.record_replacement(original, replacement, [email])
+    except DefectAlreadyRecorded as already:
+        existing = already.details.get("replacementOrderNumber")
+        if not existing:
+            raise
+        logger.info("defect reported again", extra={"order_number": original.order_number, "ticket": existing})
+        return Replacement(detail(str(existing)), created=False)
+    metrics.add_metric(name="ReplacementsSent", unit="Count", value=1)
+    logger.info(
+        "replacement created", extra={"order_number": original.order_number, "replacement": replacement.order_number}
+    )
+    return Replacement(detail(replacement.order_number), created=True)
+
+
+@dataclass(frozen=True)
+class Imported:
+    imported: list[str]
+    already_imported: list[str]
+
+
+def import_orders(request: ImportRequest) -> Imported:
+    """L11: old-shop orders keep their number, items, address and state; each belongs to a signed-up member."""
+    check_batch(request, clock().now())
+    owners: dict[str, tuple[str, str]] = {}
+    unknown = []
+    for old in request.orders:
+        email = normalise_email(old.member_email)
+        member_id = members.member_id_for_email(email)
+        if member_id is None:
+            unknown.append(email)
+        else:
+            owners[old.order_number] = (member_id, email)
+    if unknown:
+        listed = sorted(set(unknown))
+        raise ImportRefused(
+            "No member has signed up with " + ", ".join(listed) + "; they sign up in the new shop first. "
+            "Nothing was imported.",
+            memberEmails=listed,
+        )
+    imported: list[str] = []
+    already: list[str] = []
+    for old in request.orders:
+        member_id, email = owners[old.order_number]
+        written = orders.import_order(imported_order(old, member_id, email))
+        (imported if written else already).append(old.order_number)
+    metrics.add_metric(name="OrdersImported", unit="Count", value=len(imported))
+    logger.info("old-shop orders imported", extra={"imported": len(imported), "already": len(already)})
+    return Imported(imported=imported, already_imported=already)

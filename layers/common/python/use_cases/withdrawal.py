@@ -1,0 +1,42 @@
+"""M5: a member withdraws. Refused while any order is unshipped, listing them. Otherwise the profile's
+personal data is erased, the orders are kept for the accounts but no longer linked to the person, a final
+email goes to the registered address, and the sign-in is deleted from the user pool.
+
+The database part commits first (the profile is marked withdrawn in the same transaction), so a request
+that fails after it is simply repeated: it finishes the orders left and the sign-in, and sends no second
+email.
+"""
+
+from __future__ import annotations
+
+from shop import emails
+from shop.account import check_withdrawal
+from shop.errors import NotFound
+from shop_aws import cognito
+from shop_aws.dynamodb import members, orders
+from shop_aws.dynamodb.outbox import outbox_email
+from shop_aws.runtime import clock, logger, metrics
+
+
+def withdraw(member_id: str) -> int:
+    """Withdraw the member; returns how many orders are kept for the accounts."""
+    profile = members.get_member(member_id)
+    if profile is None:
+        raise NotFound("There is no account for this sign-in.")
+    now = clock().now()
+    if "withdrawnAt" in profile:
+        # A withdrawal that stopped after its first transaction: finish it, tell nobody twice.
+        left = orders.all_member_orders(member_id)
+        members.erase_orders(member_id, left, now)
+        cognito.delete_member(member_id)
+        logger.info("withdrawal finished", extra={"member_id": member_id, "orders": len(left)})
+        return len(left)
+    kept = orders.all_member_orders(member_id)
+    check_withdrawal(kept)
+    registered = str(profile["email"])
+    final = outbox_email(emails.account_withdrawn(registered, str(profile.get("name", ""))), now)
+    members.withdraw_member(member_id, registered, kept, final, now)
+    cognito.delete_member(member_id)
+    metrics.add_metric(name="MembersWithdrawn", unit="Count", value=1)
+    logger.info("member withdrew", extra={"member_id": member_id, "orders": len(kept)})
+    return len(kept)
