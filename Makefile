@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
-RULES := layers/common/python/shop
+TYPED := layers/common/python/shop layers/common/python/shop_aws layers/common/python/use_cases functions
 
 .PHONY: help venv browser test lint typecheck template security pytest run demo bench lock clean
 
@@ -30,7 +30,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 typecheck: venv
-	$(VENV)/bin/mypy $(RULES)
+	$(VENV)/bin/mypy $(TYPED)
 
 template: venv
 	$(VENV)/bin/cfn-lint template.yaml
