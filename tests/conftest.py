@@ -14,7 +14,7 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
-        # moto serves DynamoDB streams only on the classic endpoint (see STACK-NOTES).
+        # moto serves DynamoDB streams only on the classic endpoint, not the account-specific host botocore picks.
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_DEV": "false",

@@ -23,7 +23,7 @@ from tests.unit.builders import NOW, order, order_line
 
 S = OrderState
 
-# The transitions SPEC.md "Order states (decision)" lists, written out from the spec rather than read from the code:
+# The transitions docs/rules.md "Order states (decision)" lists, written out from the rules, not read from the code:
 #   RESERVED -> SHIPPING_DATE_CONFIRMED -> SETTLEMENT_PENDING -> PAID -> SHIPPED;
 #   SETTLEMENT_PENDING -> PAYMENT_FAILED -> (re-settle) SETTLEMENT_PENDING or (deadline) CANCELLED;
 #   RESERVED / SHIPPING_DATE_CONFIRMED / PAYMENT_FAILED -> CANCELLED (support);

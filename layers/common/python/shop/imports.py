@@ -20,7 +20,7 @@ from shop.orders import NO_PAYMENT_TOKEN, SHIPPING_FEE_CENTS, Address, Order, Or
 MAX_ORDERS_PER_IMPORT = 25
 MAX_LINES = 50
 # Orders come over waiting for their date, paid and waiting for shipment, or finished. An old-shop order
-# in the middle of a payment is settled in the old shop first (decision, docs/decisions-issue4.md).
+# in the middle of a payment is settled in the old shop first (decision, docs/decisions.md, L11).
 IMPORTABLE_STATES = frozenset({OrderState.RESERVED, OrderState.PAID, OrderState.SHIPPED, OrderState.CANCELLED})
 
 
