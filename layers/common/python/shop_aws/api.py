@@ -29,13 +29,15 @@ def resolver() -> APIGatewayRestResolver:
     """A REST resolver validating every payload with pydantic and answering every refusal the same way."""
     # With a proxy integration the function's own answers carry CORS headers (the template's Cors
     # section only answers the browser's preflight).
-    cors = CORSConfig(allow_origin=settings().allowed_origin, allow_headers=["Idempotency-Key"])
+    cors = CORSConfig(
+        allow_origin=settings().allowed_origin, allow_headers=["Idempotency-Key"], expose_headers=["Retry-After"]
+    )
     app = APIGatewayRestResolver(enable_validation=True, cors=cors)
 
     @app.exception_handler(ShopError)
     def _refused(error: ShopError) -> Response[Any]:
         logger.info("refused", extra={"code": error.code, "status": error.status})
-        return json_response(error.status, error.to_body())
+        return json_response(error.status, error.to_body(), headers=error.headers() or None)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[Any]:
@@ -69,6 +71,12 @@ def resolver() -> APIGatewayRestResolver:
         )
 
     return app
+
+
+def refusals(described: dict[int, str]) -> dict[int, Any]:
+    """OpenAPI answers for the refusals a route adds to every route's own (local/openapi.py lists those)."""
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
+    return {status: {"description": text, "content": content} for status, text in described.items()}
 
 
 @dataclass(frozen=True)
