@@ -1,7 +1,7 @@
 """python -m local: run the whole shop on this machine, and drive it.
 
 python -m local start [--port 3000] [--aws-port 4599] [--no-seed]
-python -m local token EMAIL PASSWORD       print an ID token for the Authorization header
+python -m local token EMAIL PASSWORD       sign in (POST /sessions) and print the ID token
 python -m local clock advance 7d           move the shop's clock (also: clock show)
 python -m local schedule run               run the scheduled jobs now
 python -m local mail [--to ADDRESS]        list the emails sent, newest first
@@ -22,7 +22,7 @@ from typing import Any
 
 import requests
 
-from local.client import ShopClient
+from local.client import ShopClient, SignInRefused
 from local.demo import run_demo
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
 from local.stack import DEFAULT_API_PORT, DEFAULT_AWS_PORT, LocalStack, PortTaken
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="the API's port (default 3000)")
     start.add_argument("--aws-port", type=int, default=DEFAULT_AWS_PORT, help="embedded AWS port (default 4599)")
     start.add_argument("--no-seed", action="store_true", help="start with an empty catalogue")
-    token = commands.add_parser("token", help="sign in and print an ID token")
+    token = commands.add_parser("token", help="sign in through POST /sessions and print the ID token")
     token.add_argument("email")
     token.add_argument("password")
     clock = commands.add_parser("clock", help="show or move the shop's clock")
@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     except requests.ConnectionError:
         print(f"error: no local shop answers at {args.url}; start it with 'make run'.", file=sys.stderr)
         return 2
+    except SignInRefused as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 def _start(args: argparse.Namespace) -> int:

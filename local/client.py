@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
-import boto3
 import requests
+
+# The subject of the email that links to each of the front end's pages.
+EMAIL_WITH_LINK_TO = {
+    "verify-email": "Confirm your email address",
+    "reset-password": "Your Preorder Figure Shop password reset code",
+}
+
+
+class SignInRefused(Exception):
+    """POST /sessions did not sign in: a wrong password, an unknown address, a lockout."""
 
 
 @dataclass
@@ -50,25 +62,26 @@ class ShopClient:
         return Reply(response.status_code, payload, dict(response.headers))
 
     def sign_in(self, email: str, password: str) -> str:
-        """The ID token a front end gets from the user pool, for the Authorization header."""
-        cognito = boto3.client(
-            "cognito-idp",
-            endpoint_url=self.config["awsEndpoint"],
-            region_name=self.config["region"],
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
-        result = cognito.initiate_auth(
-            ClientId=self.config["userPoolClientId"],
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": email, "PASSWORD": password},
-        )
-        return str(result["AuthenticationResult"]["IdToken"])
+        """The ID token for the Authorization header, from the shop's own sign-in (POST /sessions)."""
+        reply = self.call("POST", "/sessions", {"email": email, "password": password})
+        if reply.status != 201:
+            message = reply.body.get("message") if isinstance(reply.body, dict) else reply.body
+            raise SignInRefused(f"sign-in refused ({reply.status}): {message}")
+        return str(reply.body["idToken"])
 
     def mail(self, to: str | None = None) -> list[dict[str, Any]]:
         params = {"to": to} if to else {}
         result: list[dict[str, Any]] = self.http.get(f"{self.url}/_local/mail.json", params=params, timeout=10).json()
         return result
+
+    def link_in_mail(self, to: str, page: str) -> dict[str, str]:
+        """The query of the link to a front-end page (verify-email, reset-password) in the newest email with one."""
+        mail = self.wait_for_mail(to, EMAIL_WITH_LINK_TO[page])
+        for href in re.findall(r'href="([^"]+)"', mail["html"]):
+            url = urlparse(html.unescape(href))
+            if url.path.endswith(f"/{page}"):
+                return {name: values[0] for name, values in parse_qs(url.query).items()}
+        raise AssertionError(f"no link to {page} in {mail['subject']!r}")
 
     def advance_clock(self, duration: str) -> dict[str, Any]:
         result: dict[str, Any] = self.http.post(

@@ -1,8 +1,8 @@
 """make demo: the guide's flow, narrated, against the local shop over HTTP.
 
-Signup, sign in, a mixed cart, the shipping date confirmed, the payment declined, the email read,
-the clock moved a week, the order cancelled; then a second order whose payment fails once, is
-re-settled in time, is paid and ships.
+Signup, the emailed link that verifies the address, sign in, a mixed cart, the shipping date confirmed,
+the payment declined, the email read, the clock moved a week, the order cancelled; then a second order
+whose payment fails once, is re-settled in time, is paid and ships.
 """
 
 from __future__ import annotations
@@ -60,9 +60,15 @@ def walk(client: ShopClient) -> None:
     }
     expect(client.call("POST", "/members", body), 201, "signup")
     client.wait_for_mail(member, "Welcome")
+    client.wait_for_mail(member, "Confirm your email address")
     story.new_mail()
 
-    story.say("She signs in; the user pool gives her an ID token for the Authorization header.")
+    story.say("She opens the link in the second email: her address is verified, so she may check out (M7).")
+    link = client.link_in_mail(member, "verify-email")
+    story.detail(f"{client.url}/_local/verify-email?token={link['token'][:12]}...")
+    expect(client.call("POST", "/members/verification", {"token": link["token"]}), 200, "email verification")
+
+    story.say("She signs in (POST /sessions): an ID token for the Authorization header and a refresh token.")
     alice = client.sign_in(member, PASSWORD)
     staff = client.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
     story.detail(f"token {alice[:24]}...")
