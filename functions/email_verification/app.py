@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field
 from use_cases import email_verification
 
-from shop_aws.api import caller, handler_for, refusals, resolver
+from shop_aws.api import answers, caller, handler_for, resolver
 
 app = resolver()
 
@@ -37,15 +37,22 @@ class VerificationSent(BaseModel):
 @app.post(
     "/members/verification",
     summary="Verify the email address with the emailed link",
-    responses=refusals(
+    description=(
+        "M7: the token of the link emailed at signup (or on request) verifies the address it was sent to, once, "
+        "within 24 hours; checkout needs it. The user pool then records email_verified."
+    ),
+    responses=answers(
+        200,
+        "The address is verified",
         {
+            400: "Not a link the shop sent (mistyped, cut short, altered)",
             403: "The account the link was sent for has been deleted",
+            409: "The link has been used already",
             410: "The link expired; ask for a new one",
-        }
+        },
     ),
 )
 def verify(request: VerificationRequest) -> Response[Verified]:
-    """M7: the token from the link; it works once, within 24 hours. The user pool then says email_verified."""
     return Response(200, "application/json", Verified(email=email_verification.verify_email(request.token)))
 
 
@@ -53,10 +60,18 @@ def verify(request: VerificationRequest) -> Response[Verified]:
     "/account/verification-email",
     status_code=202,
     summary="Send the verification link again",
-    responses=refusals({429: "A link was sent a minute ago or five today; the Retry-After header says when"}),
+    description="M7: a new link to the registered address, at most one a minute and five a day.",
+    responses=answers(
+        202,
+        "A new link is on its way",
+        {
+            404: "This sign-in has no member account (staff)",
+            409: "The address is verified already",
+            429: "A link was sent a minute ago or five today; the Retry-After header says when",
+        },
+    ),
 )
 def send_again() -> Response[VerificationSent]:
-    """M7: a new link to the registered address, at most once a minute and five times a day."""
     email = email_verification.send_verification_again(caller(app).member_id)
     return Response(202, "application/json", VerificationSent(email=email))
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from use_cases import passwords
 
 from shop.views import SessionView
-from shop_aws.api import caller, handler_for, refusals, resolver
+from shop_aws.api import answers, caller, handler_for, resolver
 from shop_aws.runtime import clock
 
 app = resolver()
@@ -58,26 +58,38 @@ class PasswordReset(BaseModel):
 @app.put(
     "/account/password",
     summary="Change the password",
-    responses=refusals(
+    description=(
+        "M8: the current password is checked again and the new one must obey every M2 rule (all broken ones "
+        "listed, as at signup). Every other session is signed out and the member is emailed; the answer is a new "
+        "session for this device."
+    ),
+    responses=answers(
+        200,
+        "Changed; a new session for this device",
         {
             403: "The current password is not right, or the account was deleted",
             429: "Paused after repeated wrong passwords; the Retry-After header says when to try again",
-        }
+        },
     ),
 )
 def change(request: PasswordChange) -> Response[SessionView]:
-    """M8: the new password obeys every M2 rule (all broken ones listed); every other session is signed out and
-    the member is emailed. Answers a new session for this device."""
     member = caller(app)
     tokens = passwords.change_password(member.member_id, member.email, request.current_password, request.new_password)
     session = SessionView.of(tokens.member_id, tokens.id_token, tokens.refresh_token, tokens.expires_in, clock().now())
     return Response(200, "application/json", session)
 
 
-@app.post("/members/password-reset", status_code=202, summary="Ask for a password reset code")
+@app.post(
+    "/members/password-reset",
+    status_code=202,
+    summary="Ask for a password reset code",
+    description=(
+        "M8: the same answer, after the same work, whether or not the address is registered; if it is, a code is "
+        "emailed (single use, one hour, five tries). More than one request a minute or five an hour for an "
+        "address sends nothing more, with the same answer."
+    ),
+)
 def ask(request: ResetAsked) -> Response[ResetAnswer]:
-    """M8: the same answer, after the same work, whether or not the address is registered; a code is emailed if
-    it is (single-use, one hour, five tries)."""
     passwords.request_password_reset(request.email)
     return Response(202, "application/json", ResetAnswer())
 
@@ -85,11 +97,20 @@ def ask(request: ResetAsked) -> Response[ResetAnswer]:
 @app.post(
     "/members/password-reset/confirm",
     summary="Set a new password with the emailed code",
-    responses=refusals({403: "The account was deleted"}),
+    description=(
+        "M8: the emailed code and a new password obeying every M2 rule (all broken ones listed). A wrong code says "
+        "how many tries are left; every session is signed out and the member is emailed."
+    ),
+    responses=answers(
+        200,
+        "The password is reset",
+        {
+            400: "A password breaking M2, a wrong code (triesLeft), or a code that cannot be used any more",
+            403: "The account was deleted",
+        },
+    ),
 )
 def confirm(request: ResetConfirmed) -> Response[PasswordReset]:
-    """M8: the code and a new password obeying every M2 rule (all broken ones listed); every session is signed
-    out and the member is emailed."""
     passwords.reset_password(request.email, request.code, request.new_password)
     return Response(200, "application/json", PasswordReset())
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from use_cases import sessions
 
 from shop.views import SessionView
-from shop_aws.api import caller, handler_for, refusals, resolver
+from shop_aws.api import answers, caller, handler_for, resolver
 from shop_aws.cognito import Tokens
 from shop_aws.runtime import clock
 
@@ -50,31 +50,47 @@ def _session(tokens: Tokens) -> SessionView:
     "/sessions",
     status_code=201,
     summary="Sign in with email and password",
-    responses=refusals(
+    description=(
+        "The address is the sign-in name, whatever its case (M3). Answers an ID token for the Authorization "
+        "header, a refresh token and when the ID token expires; never the user pool's access token (M8). A wrong "
+        "password and an unknown address get the same 401; while the user pool locks the account after repeated "
+        "wrong passwords, 429 with Retry-After."
+    ),
+    responses=answers(
+        201,
+        "Signed in",
         {
             401: "The email address or the password is not right (the same answer for an unknown address)",
             429: "Sign-in paused after repeated wrong passwords; the Retry-After header says when to try again",
-        }
+        },
     ),
 )
 def sign_in(request: SignInRequest) -> Response[SessionView]:
-    """An ID token for the Authorization header, a refresh token and when the ID token expires (M1, M3)."""
     return Response(201, "application/json", _session(sessions.sign_in(request.email, request.password)))
 
 
 @app.post(
     "/sessions/refresh",
     summary="A new ID token for an open session",
-    responses=refusals({401: "The session has ended: signed out, expired, or the account was deleted"}),
+    description=(
+        "The refresh token and the memberId of a sign-in give a new ID token (no new refresh token). 401 once the "
+        "member signed out everywhere, changed or reset the password (M8), or withdrew (M5)."
+    ),
+    responses=answers(200, "A new ID token", {401: "The session has ended: signed out, expired, or account deleted"}),
 )
 def refresh(request: RefreshRequest) -> Response[SessionView]:
-    """A new ID token from the refresh token of a sign-in; no new refresh token (M5: none for a deleted account)."""
     return Response(200, "application/json", _session(sessions.refresh(request.member_id, request.refresh_token)))
 
 
-@app.delete("/sessions", summary="Sign out everywhere")
+@app.delete(
+    "/sessions",
+    summary="Sign out everywhere",
+    description=(
+        "Ends every session of the signed-in member: no refresh token of theirs works any more (M8). ID tokens "
+        "already issued stay valid until they expire."
+    ),
+)
 def sign_out_everywhere() -> Response[SignedOut]:
-    """Ends every session of the signed-in member: no refresh token of theirs works any more."""
     member = caller(app)
     sessions.sign_out_everywhere(member.member_id, member.email)
     return Response(200, "application/json", SignedOut())

@@ -78,3 +78,26 @@ def test_a_refused_sign_in_says_why(local_shop: ShopClient) -> None:
 
     with pytest.raises(SignInRefused, match="401"):
         local_shop.sign_in(email, "Wrong#Password1")
+
+
+ACCOUNT_ROUTES = {
+    ("post", "/sessions"): ("201", "M3"),
+    ("post", "/sessions/refresh"): ("200", "M8"),
+    ("delete", "/sessions"): ("200", "M8"),
+    ("post", "/members/verification"): ("200", "M7"),
+    ("post", "/account/verification-email"): ("202", "M7"),
+    ("put", "/account/password"): ("200", "M8"),
+    ("post", "/members/password-reset"): ("202", "M8"),
+    ("post", "/members/password-reset/confirm"): ("200", "M8"),
+}
+
+
+def test_every_account_route_documents_its_success_and_names_its_rule(local_shop: ShopClient) -> None:
+    # rule M7, rule M8: what a front end reads in the OpenAPI document
+    document = local_shop.http.get(f"{local_shop.url}/_local/openapi.json", timeout=30).json()
+
+    for (method, path), (success, rule) in ACCOUNT_ROUTES.items():
+        operation = document["paths"][path][method]
+        assert operation["summary"], path
+        assert rule in operation["description"], path
+        assert "$ref" in operation["responses"][success]["content"]["application/json"]["schema"], path

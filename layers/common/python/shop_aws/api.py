@@ -73,10 +73,12 @@ def resolver() -> APIGatewayRestResolver:
     return app
 
 
-def refusals(described: dict[int, str]) -> dict[int, Any]:
-    """OpenAPI answers for the refusals a route adds to every route's own (local/openapi.py lists those)."""
+def answers(success: int, description: str, refusals: dict[int, str] | None = None) -> dict[int, Any]:
+    """OpenAPI answers of a route: its success (the route's return model), and the refusals it adds to the
+    ones every route has (local/openapi.py lists those)."""
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
-    return {status: {"description": text, "content": content} for status, text in described.items()}
+    refused = {status: {"description": text, "content": content} for status, text in (refusals or {}).items()}
+    return {success: {"description": description}, **refused}
 
 
 @dataclass(frozen=True)
