@@ -185,6 +185,11 @@ class StreamPump:
             records.extend(shard_records)
         return records
 
+    def skip_to_end(self) -> None:
+        """Move past every record on the stream without delivering it: what a reset deleted is not news."""
+        while self._new_records():
+            pass
+
     def step(self) -> int:
         """Deliver what is new; returns how many records were read."""
         records = self._new_records()
