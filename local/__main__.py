@@ -23,11 +23,11 @@ import sys
 import threading
 from typing import Any, NoReturn
 
-from local.client import ShopClient, ShopError
+from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT, DEFAULT_URL, ShopClient, ShopError, command_for
 from local.demo import run_demo
 from local.output import WholeLines
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
-from local.stack import DEFAULT_API_PORT, DEFAULT_AWS_PORT, LocalStack, PortTaken
+from local.stack import LocalStack, PortTaken
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m local", description="The preorder shop, locally.")
     parser.add_argument(
         "--url",
-        default=os.environ.get("SHOP_URL", f"http://127.0.0.1:{DEFAULT_API_PORT}"),
+        default=os.environ.get("SHOP_URL", DEFAULT_URL),
         help="a running local shop (default: $SHOP_URL or http://127.0.0.1:3000)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -82,7 +82,7 @@ def _start(args: argparse.Namespace) -> NoReturn:
     print("Starting the local shop (embedded AWS, API, events, schedules, mailbox)...", flush=True)
     stack = LocalStack(api_port=args.port, aws_port=args.aws_port, seed_data=not args.no_seed).start()
     url = stack.url
-    cli = ".venv/bin/python -m local" + ("" if url == f"http://127.0.0.1:{DEFAULT_API_PORT}" else f" --url {url}")
+    cli = command_for(url)
     print(
         f"""
 preorder-shop is running.

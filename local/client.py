@@ -12,6 +12,15 @@ import boto3
 import botocore.exceptions
 import requests
 
+DEFAULT_API_PORT = 3000  # make run's
+DEFAULT_AWS_PORT = 4599
+DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_API_PORT}"
+
+
+def command_for(url: str) -> str:
+    """How to run the CLI against the shop at url, to print for a person to copy."""
+    return ".venv/bin/python -m local" + ("" if url == DEFAULT_URL else f" --url {url}")
+
 
 class ShopError(RuntimeError):
     """The local shop could not do what was asked, said in one sentence a person can act on."""

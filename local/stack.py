@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from local import mailbox, openapi
 from local.aws import LOOPBACK, EmbeddedAws
+from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT
 from local.events import RulePump, Scheduler, schedules, wire_rules
 from local.gateway import CognitoAuthorizer, Gateway
 from local.lambdas import Functions, QueuePump, StreamPump
@@ -27,9 +28,6 @@ from local.seed import STAFF_EMAIL, seed
 from shop.clock import SystemClock, iso
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
-
-DEFAULT_API_PORT = 3000
-DEFAULT_AWS_PORT = 4599
 
 
 class PortTaken(RuntimeError):
