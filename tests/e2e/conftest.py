@@ -20,17 +20,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def local_shop_log() -> Path:
-    """Where the session's shop writes its output (every function's log lines): a file, as a pipe nobody
-    reads would fill and stall the shop."""
+def output_file() -> Path:
+    """Where a shop writes its output (every function's log lines): a file, as a pipe nobody reads would fill
+    and stall the shop."""
     return Path(tempfile.gettempdir()) / f"preorder-shop-e2e-{free_port()}.log"
 
 
 @pytest.fixture(scope="session")
-def local_shop(local_shop_log: Path) -> Iterator[ShopClient]:
-    with shop_process(free_port(), free_port(), local_shop_log) as client:
+def local_shop() -> Iterator[ShopClient]:
+    with shop_process(free_port(), free_port(), output_file()) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def shop_of_its_own() -> Iterator[tuple[ShopClient, Path]]:
+    """A shop for one module's tests, and its output: for tests that empty the shop or load it heavily,
+    so that the session's shop stays as the other tests expect it."""
+    output = output_file()
+    with shop_process(free_port(), free_port(), output) as client:
+        yield client, output
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from local.client import ShopClient
+from local.seed import STAFF_EMAIL, STAFF_PASSWORD
 from local.template import load
 from tests.e2e.support import PASSWORD, cart, new_member, new_product
 
-REQUESTS = 60
+REQUESTS = 30
 
 
 def services() -> dict[str, str]:
@@ -64,19 +65,20 @@ def call(shop: ShopClient, method: str, path: str, body: Any = None, *, token: s
 
 
 def test_every_line_names_the_function_that_wrote_it_under_concurrent_load(
-    local_shop: ShopClient, local_shop_log: Path, staff_token: str
+    shop_of_its_own: tuple[ShopClient, Path],
 ) -> None:
-    # given many functions' calls, in no particular order
-    calls = a_mixed_load(local_shop, staff_token)
-    start = local_shop_log.stat().st_size
+    # given many functions' calls, in no particular order, on a shop of the test's own (it loads it heavily)
+    shop, output = shop_of_its_own
+    calls = a_mixed_load(shop, shop.sign_in(STAFF_EMAIL, STAFF_PASSWORD))
+    start = output.stat().st_size
 
     # when sixteen callers make them at once (with the outbox, queues and events delivered meanwhile)
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(lambda request: request(), calls))
-    local_shop.wait_for_mail(new_member(local_shop, "last")[0], "Welcome")
+    shop.wait_for_mail(new_member(shop, "last")[0], "Welcome")
 
     # then every line carries its own function's name and service
-    records = log_records(local_shop_log, start)
+    records = log_records(output, start)
     written_by = {record.get("function_name") for record in records}
     assert len(written_by) >= 5, written_by
     assert [record for record in records if record.get("service") != services().get(record.get("function_name"))] == []

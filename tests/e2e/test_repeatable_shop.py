@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,11 +22,10 @@ from tests.e2e.support import PASSWORD, cart, new_member
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def shop_as_new_afterwards(local_shop: ShopClient) -> Iterator[None]:
-    """The demos move the shared shop's clock ten days each: the next tests get a shop as new."""
-    yield
-    local_shop.reset()
+@pytest.fixture(scope="module")
+def local_shop(shop_of_its_own: tuple[ShopClient, Path]) -> ShopClient:
+    """A shop of this module's own: its tests empty it and move its clock."""
+    return shop_of_its_own[0]
 
 
 def cli(*arguments: str) -> subprocess.CompletedProcess[str]:
