@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     mail.add_argument("--to", help="only mail to this address")
     commands.add_parser("reset", help="empty the shop (seed data only) and put its clock back to the real time")
     demo = commands.add_parser("demo", help="a narrated walk through the guide's flow")
-    demo.add_argument("--port", type=int, default=DEFAULT_API_PORT)
-    demo.add_argument("--aws-port", type=int, default=DEFAULT_AWS_PORT)
+    demo.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="the shop to walk on, or to start (3000)")
+    demo.add_argument("--aws-port", type=int, default=DEFAULT_AWS_PORT, help="its embedded AWS, if started (4599)")
     args = parser.parse_args(argv)
 
     try:
