@@ -1,4 +1,4 @@
-"""A small HTTP client for a running local shop: what the demo and the end-to-end tests drive it with."""
+"""A small HTTP client for a running local shop: what the CLI, the demo and the end-to-end tests drive it with."""
 
 from __future__ import annotations
 
@@ -6,9 +6,29 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import boto3
+import botocore.exceptions
 import requests
+
+DEFAULT_API_PORT = 3000  # make run's
+DEFAULT_AWS_PORT = 4599
+DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_API_PORT}"
+
+
+def command_for(url: str) -> str:
+    """How to run the CLI against the shop at url, to print for a person to copy."""
+    return ".venv/bin/python -m local" + ("" if url == DEFAULT_URL else f" --url {url}")
+
+
+class ShopError(RuntimeError):
+    """The local shop could not do what was asked, said in one sentence a person can act on."""
+
+
+# What the user pool answers a refused sign-in with. The shop's app client prevents user-existence
+# errors (template.yaml), so a deployed pool says the same for an unknown email and a wrong password.
+_REFUSED_SIGN_IN = {"NotAuthorizedException", "UserNotFoundException"}
 
 
 @dataclass
@@ -26,9 +46,33 @@ class ShopClient:
 
     @property
     def config(self) -> dict[str, Any]:
+        """Where the shop's parts are (asked once); ShopError when no local shop answers at the URL."""
         if self._config is None:
-            self._config = self.http.get(f"{self.url}/_local/config", timeout=10).json()
+            self._config = self.control("GET", "/_local/config")
         return self._config
+
+    def control(self, method: str, path: str, body: Any = None, timeout: float = 30) -> Any:
+        """One of the local stack's own controls (/_local/...): its JSON answer, or a ShopError."""
+        try:
+            response = self.http.request(method, f"{self.url}{path}", json=body, timeout=timeout)
+        except requests.ConnectionError:
+            raise ShopError(
+                f"no local shop answers at {self.url}; start it with 'make run', or point to it with --url or $SHOP_URL"
+            ) from None
+        except requests.Timeout:
+            raise ShopError(f"the local shop at {self.url} did not answer within {timeout:.0f} s") from None
+        except requests.RequestException as error:
+            raise ShopError(f"cannot ask {self.url}: {error}") from None
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ShopError(f"{self.url} answers, but not as a local shop (is --url right?)") from None
+        if response.status_code == 404:
+            raise ShopError(f"{self.url} has no {path}: is it a local shop (is --url right?)")
+        if response.status_code >= 400:
+            message = answer.get("message") if isinstance(answer, dict) else None
+            raise ShopError(str(message or f"{method} {path} answered {response.status_code}"))
+        return answer
 
     def call(
         self,
@@ -42,7 +86,10 @@ class ShopClient:
         all_headers = dict(headers or {})
         if token:
             all_headers["Authorization"] = token
-        response = self.http.request(method, f"{self.url}{path}", json=body, headers=all_headers, timeout=30)
+        try:
+            response = self.http.request(method, f"{self.url}{path}", json=body, headers=all_headers, timeout=30)
+        except requests.ConnectionError:
+            raise ShopError(f"the local shop at {self.url} stopped answering ({method} {path})") from None
         try:
             payload = response.json() if response.content else None
         except ValueError:
@@ -58,26 +105,47 @@ class ShopClient:
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
-        result = cognito.initiate_auth(
-            ClientId=self.config["userPoolClientId"],
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": email, "PASSWORD": password},
-        )
+        try:
+            result = cognito.initiate_auth(
+                ClientId=self.config["userPoolClientId"],
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
+        except botocore.exceptions.ClientError as error:
+            code = error.response["Error"]["Code"]
+            if code in _REFUSED_SIGN_IN:
+                raise ShopError(f"sign-in refused for {email}: wrong email or password") from None
+            raise ShopError(f"sign-in refused for {email}: {error.response['Error'].get('Message') or code}") from None
+        except botocore.exceptions.EndpointConnectionError:
+            raise ShopError(f"the shop's embedded AWS at {self.config['awsEndpoint']} does not answer") from None
+        if "AuthenticationResult" not in result:
+            raise ShopError(f"{email} must first answer the user pool's {result.get('ChallengeName')} challenge")
         return str(result["AuthenticationResult"]["IdToken"])
 
+    def now(self) -> str:
+        """The shop's time now (its clock moves; config keeps the first answer)."""
+        return str(self.control("GET", "/_local/config")["now"])
+
     def mail(self, to: str | None = None) -> list[dict[str, Any]]:
-        params = {"to": to} if to else {}
-        result: list[dict[str, Any]] = self.http.get(f"{self.url}/_local/mail.json", params=params, timeout=10).json()
+        path = "/_local/mail.json" + (f"?{urlencode({'to': to})}" if to else "")
+        result: list[dict[str, Any]] = self.control("GET", path)
         return result
 
     def advance_clock(self, duration: str) -> dict[str, Any]:
-        result: dict[str, Any] = self.http.post(
-            f"{self.url}/_local/clock", json={"advance": duration}, timeout=10
-        ).json()
+        result: dict[str, Any] = self.control("POST", "/_local/clock", {"advance": duration})
+        return result
+
+    def reset_clock(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.control("POST", "/_local/clock/reset", {})
         return result
 
     def run_schedules(self) -> dict[str, Any]:
-        result: dict[str, Any] = self.http.post(f"{self.url}/_local/schedules/run", json={}, timeout=120).json()
+        result: dict[str, Any] = self.control("POST", "/_local/schedules/run", {}, timeout=120)
+        return result
+
+    def reset(self) -> dict[str, Any]:
+        """Empty the shop and put back its seed data and clock (python -m local reset)."""
+        result: dict[str, Any] = self.control("POST", "/_local/reset", {}, timeout=120)
         return result
 
     def order(self, number: str, token: str) -> dict[str, Any]:
