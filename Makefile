@@ -7,13 +7,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
 TYPED := layers/common/python/shop layers/common/python/shop_aws layers/common/python/use_cases functions
+# The local shop's ports: make run PORT=3100 AWS_PORT=4699 (make demo likewise); a PORT in the
+# environment is ignored on purpose, as many tools set one for their own use.
+PORT = 3000
+AWS_PORT = 4599
 
 .PHONY: help venv browser test lint typecheck template security pytest run demo bench lock clean
 
 help:
 	@echo "make test   install what is missing, then lint, type-check, validate template.yaml, run every test"
 	@echo "make run    install what is missing, then start the local stack on http://127.0.0.1:3000"
-	@echo "make demo   a narrated walk through the guide's flow against the local stack"
+	@echo "            (other ports: make run PORT=3100 AWS_PORT=4699)"
+	@echo "make demo   a narrated walk through the guide's flow against the local stack (PORT, AWS_PORT too)"
 	@echo "make bench  measure cold starts, AWS calls, overhead, fan-out, expiry and sizes into docs/performance.md"
 
 $(STAMP): requirements/dev.txt
@@ -61,10 +66,10 @@ pytest: venv browser
 test: lint typecheck template security pytest
 
 run: venv
-	$(PY) -m local start
+	$(PY) -m local start --port $(PORT) --aws-port $(AWS_PORT)
 
 demo: venv
-	$(PY) -m local demo
+	$(PY) -m local demo --port $(PORT) --aws-port $(AWS_PORT)
 
 # aws-sam-cli pins its own boto3: it gets its own environment, made for `make bench` only. Without it (no
 # network, say) the bench measures the layer with its own recipe instead, and says so.

@@ -49,6 +49,8 @@ class EmbeddedAws:
 
     def start(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        # SQS refuses a second purge of a queue within 60 s; `python -m local reset` may be run twice in a row.
+        os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
         app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(LOOPBACK, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self.port = self._server.server_address[1]

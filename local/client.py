@@ -1,4 +1,4 @@
-"""A small HTTP client for a running local shop: what the demo and the end-to-end tests drive it with."""
+"""A small HTTP client for a running local shop: what the CLI, the demo and the end-to-end tests drive it with."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import requests
 
+DEFAULT_API_PORT = 3000  # make run's
+DEFAULT_AWS_PORT = 4599
+DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_API_PORT}"
 # The subject of the email that links to each of the front end's pages.
 EMAIL_WITH_LINK_TO = {
     "verify-email": "Confirm your email address",
@@ -19,8 +22,13 @@ EMAIL_WITH_LINK_TO = {
 }
 
 
-class SignInRefused(Exception):
-    """POST /sessions did not sign in: a wrong password, an unknown address, a lockout."""
+def command_for(url: str) -> str:
+    """How to run the CLI against the shop at url, to print for a person to copy."""
+    return ".venv/bin/python -m local" + ("" if url == DEFAULT_URL else f" --url {url}")
+
+
+class ShopError(RuntimeError):
+    """The local shop could not do what was asked, said in one sentence a person can act on."""
 
 
 @dataclass
@@ -38,9 +46,33 @@ class ShopClient:
 
     @property
     def config(self) -> dict[str, Any]:
+        """Where the shop's parts are (asked once); ShopError when no local shop answers at the URL."""
         if self._config is None:
-            self._config = self.http.get(f"{self.url}/_local/config", timeout=10).json()
+            self._config = self.control("GET", "/_local/config")
         return self._config
+
+    def control(self, method: str, path: str, body: Any = None, timeout: float = 30) -> Any:
+        """One of the local stack's own controls (/_local/...): its JSON answer, or a ShopError."""
+        try:
+            response = self.http.request(method, f"{self.url}{path}", json=body, timeout=timeout)
+        except requests.ConnectionError:
+            raise ShopError(
+                f"no local shop answers at {self.url}; start it with 'make run', or point to it with --url or $SHOP_URL"
+            ) from None
+        except requests.Timeout:
+            raise ShopError(f"the local shop at {self.url} did not answer within {timeout:.0f} s") from None
+        except requests.RequestException as error:
+            raise ShopError(f"cannot ask {self.url}: {error}") from None
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ShopError(f"{self.url} answers, but not as a local shop (is --url right?)") from None
+        if response.status_code == 404:
+            raise ShopError(f"{self.url} has no {path}: is it a local shop (is --url right?)")
+        if response.status_code >= 400:
+            message = answer.get("message") if isinstance(answer, dict) else None
+            raise ShopError(str(message or f"{method} {path} answered {response.status_code}"))
+        return answer
 
     def call(
         self,
@@ -54,7 +86,10 @@ class ShopClient:
         all_headers = dict(headers or {})
         if token:
             all_headers["Authorization"] = token
-        response = self.http.request(method, f"{self.url}{path}", json=body, headers=all_headers, timeout=30)
+        try:
+            response = self.http.request(method, f"{self.url}{path}", json=body, headers=all_headers, timeout=30)
+        except requests.ConnectionError:
+            raise ShopError(f"the local shop at {self.url} stopped answering ({method} {path})") from None
         try:
             payload = response.json() if response.content else None
         except ValueError:
@@ -62,16 +97,25 @@ class ShopClient:
         return Reply(response.status_code, payload, dict(response.headers))
 
     def sign_in(self, email: str, password: str) -> str:
-        """The ID token for the Authorization header, from the shop's own sign-in (POST /sessions)."""
+        """The ID token for the Authorization header, from the shop's own sign-in (POST /sessions).
+
+        A wrong password and an unknown email get the same refusal, as from the deployed shop.
+        """
         reply = self.call("POST", "/sessions", {"email": email, "password": password})
+        if reply.status == 401:
+            raise ShopError(f"sign-in refused for {email}: wrong email or password")
         if reply.status != 201:
-            message = reply.body.get("message") if isinstance(reply.body, dict) else reply.body
-            raise SignInRefused(f"sign-in refused ({reply.status}): {message}")
+            message = reply.body.get("message") if isinstance(reply.body, dict) else None
+            raise ShopError(f"sign-in refused for {email}: {message or f'POST /sessions answered {reply.status}'}")
         return str(reply.body["idToken"])
 
+    def now(self) -> str:
+        """The shop's time now (its clock moves; config keeps the first answer)."""
+        return str(self.control("GET", "/_local/config")["now"])
+
     def mail(self, to: str | None = None) -> list[dict[str, Any]]:
-        params = {"to": to} if to else {}
-        result: list[dict[str, Any]] = self.http.get(f"{self.url}/_local/mail.json", params=params, timeout=10).json()
+        path = "/_local/mail.json" + (f"?{urlencode({'to': to})}" if to else "")
+        result: list[dict[str, Any]] = self.control("GET", path)
         return result
 
     def link_in_mail(self, to: str, page: str) -> dict[str, str]:
@@ -84,13 +128,20 @@ class ShopClient:
         raise AssertionError(f"no link to {page} in {mail['subject']!r}")
 
     def advance_clock(self, duration: str) -> dict[str, Any]:
-        result: dict[str, Any] = self.http.post(
-            f"{self.url}/_local/clock", json={"advance": duration}, timeout=10
-        ).json()
+        result: dict[str, Any] = self.control("POST", "/_local/clock", {"advance": duration})
+        return result
+
+    def reset_clock(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.control("POST", "/_local/clock/reset", {})
         return result
 
     def run_schedules(self) -> dict[str, Any]:
-        result: dict[str, Any] = self.http.post(f"{self.url}/_local/schedules/run", json={}, timeout=120).json()
+        result: dict[str, Any] = self.control("POST", "/_local/schedules/run", {}, timeout=120)
+        return result
+
+    def reset(self) -> dict[str, Any]:
+        """Empty the shop and put back its seed data and clock (python -m local reset)."""
+        result: dict[str, Any] = self.control("POST", "/_local/reset", {}, timeout=120)
         return result
 
     def order(self, number: str, token: str) -> dict[str, Any]:

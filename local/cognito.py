@@ -73,6 +73,11 @@ class Lockout:
         with self._lock:
             self._users.pop(user, None)
 
+    def forget(self) -> None:
+        """Every count back to zero: the local shop was emptied (python -m local reset)."""
+        with self._lock:
+            self._users.clear()
+
 
 lockout = Lockout()
 _original = models.CognitoIdpBackend.admin_initiate_auth

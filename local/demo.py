@@ -1,18 +1,26 @@
 """make demo: the guide's flow, narrated, against the local shop over HTTP.
 
-Signup, the emailed link that verifies the address, sign in, a mixed cart, the shipping date confirmed,
-the payment declined, the email read, the clock moved a week, the order cancelled; then a second order
-whose payment fails once, is re-settled in time, is paid and ships.
+Staff add two figures, a member signs up, verifies the address from the emailed link and signs in,
+a mixed cart, the shipping date confirmed, the payment declined, the email read, the clock moved a
+week, the order cancelled; then a second order whose payment fails once, is re-settled in time, is
+paid and ships.
+
+Each walk brings its own data (a new member, two new products, dates counted from the shop's clock),
+so it runs again and again on one shop and leaves whatever else is in the shop alone; only the
+clock, which the whole shop shares, moves ten days forward.
 """
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from local.client import ShopClient
+from local.client import ShopClient, ShopError, command_for
+from local.process import shop_process
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
-from local.stack import LocalStack, PortTaken
 
 PASSWORD = "Figure#2027a"  # noqa: S105 - the demo member's password, printed as part of the walk
 ADDRESS = {"name": "Alice Martin", "line1": "12 rue de Rivoli", "city": "Paris", "postalCode": "75001", "country": "FR"}
@@ -42,13 +50,55 @@ class Narrator:
 
 def expect(reply: Any, status: int, what: str) -> Any:
     if reply.status != status:
-        raise SystemExit(f"demo failed at '{what}': expected {status}, got {reply.status} {reply.body}")
+        raise ShopError(f"demo failed at '{what}': expected {status}, got {reply.status} {reply.body}")
     return reply.body
 
 
-def walk(client: ShopClient) -> None:
-    member = f"alice.{uuid.uuid4().hex[:6]}@example.com"
+class Figures:
+    """This walk's own products, open for pre-orders whatever the shop's clock says."""
+
+    def __init__(self, run: str, shop_now: datetime) -> None:
+        self.preorder = f"demo-miku-{run}"
+        self.in_stock = f"demo-saber-{run}"
+        self.products = [
+            {
+                "productId": self.preorder,
+                "name": f"Hatsune Miku: Winter Live (1/7 scale), demo {run}",
+                "kind": "PREORDER",
+                "unitPriceCents": 18_900,
+                "releaseDate": (shop_now + timedelta(days=180)).strftime("%Y-%m"),
+                "reservationLimit": 3,
+                "preorderClosesAt": (shop_now + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            },
+            {
+                "productId": self.in_stock,
+                "name": f"Nendoroid Saber, demo {run}",
+                "kind": "IN_STOCK",
+                "unitPriceCents": 5_500,
+                "releaseDate": shop_now.strftime("%Y-%m"),
+                "reservationLimit": 5,
+                "stock": 10,
+            },
+        ]
+
+
+def shipping_date(client: ShopClient) -> str:
+    """A shipping date three months after the shop's today: never in the past, however far the clock moved."""
+    return (datetime.fromisoformat(client.now()) + timedelta(days=90)).date().isoformat()
+
+
+def walk(client: ShopClient) -> str:
+    """The whole story on the shop at client.url; returns the member's email address."""
+    run = uuid.uuid4().hex[:8]
+    member = f"alice.{run}@example.com"
     story = Narrator(client, member)
+    figures = Figures(run, datetime.fromisoformat(client.now()))
+
+    story.say("Staff sign in and add two figures for this walk: a pre-order closing in 60 days, one in stock.")
+    staff = client.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
+    for product in figures.products:
+        expect(client.call("POST", "/admin/products", product, token=staff), 201, "a new product")
+        story.detail(f"{product['productId']}: {product['name']}")
 
     story.say(f"Alice signs up as {member} (free membership, terms accepted).")
     body = {
@@ -70,12 +120,11 @@ def walk(client: ShopClient) -> None:
 
     story.say("She signs in (POST /sessions): an ID token for the Authorization header and a refresh token.")
     alice = client.sign_in(member, PASSWORD)
-    staff = client.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
     story.detail(f"token {alice[:24]}...")
 
-    story.say("Her cart mixes a pre-order and two in-stock figures; she confirms once (card tok_declined).")
+    story.say("Her cart mixes the pre-order and two in-stock figures; she confirms once (card tok_declined).")
     cart = {
-        "items": [{"productId": "miku-winter-2027", "quantity": 1}, {"productId": "nendoroid-saber", "quantity": 2}],
+        "items": [{"productId": figures.preorder, "quantity": 1}, {"productId": figures.in_stock, "quantity": 2}],
         "shippingAddress": ADDRESS,
         "billingAddress": ADDRESS,
         "paymentToken": "tok_declined",
@@ -94,7 +143,9 @@ def walk(client: ShopClient) -> None:
 
     story.say("Staff confirm the pre-order's shipping date; payment is requested and the card is declined.")
     expect(
-        client.call("POST", f"/admin/orders/{preorder}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff),
+        client.call(
+            "POST", f"/admin/orders/{preorder}/shipping-date", {"shippingDate": shipping_date(client)}, token=staff
+        ),
         202,
         "shipping date",
     )
@@ -114,14 +165,17 @@ def walk(client: ShopClient) -> None:
     client.wait_for_mail(member, f"Order {preorder} has been cancelled")
     story.new_mail()
 
-    second_order_is_resettled_and_ships(client, story, alice, staff)
+    second_order_is_resettled_and_ships(client, story, figures, alice, staff)
+    return member
 
 
-def second_order_is_resettled_and_ships(client: ShopClient, story: Narrator, alice: str, staff: str) -> None:
+def second_order_is_resettled_and_ships(
+    client: ShopClient, story: Narrator, figures: Figures, alice: str, staff: str
+) -> None:
     member = story.member
     story.say("A second pre-order, paid with a card that fails once (tok_fail_once).")
     cart = {
-        "items": [{"productId": "miku-winter-2027", "quantity": 1}],
+        "items": [{"productId": figures.preorder, "quantity": 1}],
         "shippingAddress": ADDRESS,
         "billingAddress": ADDRESS,
         "paymentToken": "tok_fail_once",
@@ -132,7 +186,9 @@ def second_order_is_resettled_and_ships(client: ShopClient, story: Narrator, ali
         "second checkout",
     )["orders"][0]["orderNumber"]
     expect(
-        client.call("POST", f"/admin/orders/{second}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff),
+        client.call(
+            "POST", f"/admin/orders/{second}/shipping-date", {"shippingDate": shipping_date(client)}, token=staff
+        ),
         202,
         "second shipping date",
     )
@@ -161,27 +217,35 @@ def second_order_is_resettled_and_ships(client: ShopClient, story: Narrator, ali
     story.say(f"My Account lists every email sent about order {second}:")
     for entry in history:
         story.detail(f"{entry['sentAt']}  {entry['subject']}")
-    print(f"\nDone. Read every email at {client.url}/_local/mail?to={member}", flush=True)
 
 
 def run_demo(api_port: int, aws_port: int) -> int:
-    """Walk through the flow on a shop already running at the port, or start one for the walk."""
+    """Walk through the flow on the shop running at the port, or on one started for the walk."""
     client = ShopClient(f"http://127.0.0.1:{api_port}")
     try:
         client.config  # noqa: B018 - is a shop already running there?
-    except Exception:
-        stack = None
-    else:
-        print(f"Using the shop running at {client.url}.")
+    except ShopError:
+        return _walk_on_a_shop_of_its_own(api_port, aws_port)
+    cli = command_for(client.url)
+    print(
+        f"Using the shop running at {client.url}. This walk adds its own member and two products and leaves\n"
+        "the rest of the shop as it is, but it moves the shop's clock, which the whole shop shares, 10 days\n"
+        f"forward. '{cli} clock reset' puts it back; '{cli} reset' empties the shop.",
+        flush=True,
+    )
+    member = walk(client)
+    print(f"\nDone. Read every email at {client.url}/_local/mail?to={member}", flush=True)
+    return 0
+
+
+def _walk_on_a_shop_of_its_own(api_port: int, aws_port: int) -> int:
+    log_path = Path(tempfile.gettempdir()) / f"preorder-shop-demo-{api_port}.log"
+    print(f"No shop runs at port {api_port}: starting one for the walk (its log: {log_path}).", flush=True)
+    with shop_process(api_port, aws_port, log_path) as client:
         walk(client)
-        return 0
-    try:
-        stack = LocalStack(api_port=api_port, aws_port=aws_port).start()
-    except PortTaken as error:
-        print(f"error: {error}")
-        return 2
-    try:
-        walk(ShopClient(stack.url))
-    finally:
-        stack.stop()
+    print(
+        "\nDone. The shop started for the walk has stopped; to read the emails in the mailbox afterwards, "
+        "start the shop with 'make run' and run 'make demo' in a second terminal.",
+        flush=True,
+    )
     return 0

@@ -13,6 +13,8 @@ import re
 import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -141,8 +143,19 @@ class Scheduler:
     def __init__(self, functions: Functions, found: list[Schedule]) -> None:
         self.functions = functions
         self.schedules = found
-        self._next = {s.function: time.monotonic() + s.every.total_seconds() for s in found}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self.restart()
+
+    def restart(self) -> None:
+        """Each schedule next runs one full rate from now, as after a fresh start."""
+        with self._lock:
+            self._next = {s.function: time.monotonic() + s.every.total_seconds() for s in self.schedules}
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No schedule runs, on its rate or on demand, inside the block."""
+        with self._lock:
+            yield
 
     def run_now(self) -> dict[str, Any]:
         with self._lock:

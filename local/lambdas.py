@@ -24,6 +24,7 @@ import boto3
 from local.patterns import matches
 from local.provision import ACCOUNT, REGION, Stack
 from local.template import FunctionSpec
+from shop_aws import runtime
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -77,9 +78,14 @@ class Functions:
                 raise ImportError(f"cannot load {spec.module_file}")
             module = importlib.util.module_from_spec(loader_spec)
             sys.modules[name] = module
-            loader_spec.loader.exec_module(module)
+            with runtime.running_as(self.service(logical_id)):  # decorators bind the function's own Logger
+                loader_spec.loader.exec_module(module)
             self._modules[logical_id] = module
         return self._modules[logical_id]
+
+    def service(self, logical_id: str) -> str | None:
+        """The function's POWERTOOLS_SERVICE_NAME: what its log lines say they come from."""
+        return self.stack.environments.get(logical_id, {}).get("POWERTOOLS_SERVICE_NAME")
 
     def handler(self, logical_id: str) -> Handler:
         handler: Handler = getattr(self.module(logical_id), self.specs[logical_id].handler_name)
@@ -90,7 +96,9 @@ class Functions:
         context = LambdaContext(
             function_name=logical_id, timeout_seconds=spec.timeout, remaining_millis=remaining_millis
         )
-        return self.handler(logical_id)(event, context)
+        handler = self.handler(logical_id)
+        with runtime.running_as(self.service(logical_id)):  # this thread logs as this function
+            return handler(event, context)
 
 
 def api_event(
@@ -176,6 +184,11 @@ class StreamPump:
                 self._positions[shard_id] = shard_records[-1]["dynamodb"]["SequenceNumber"]
             records.extend(shard_records)
         return records
+
+    def skip_to_end(self) -> None:
+        """Move past every record on the stream without delivering it: what a reset deleted is not news."""
+        while self._new_records():
+            pass
 
     def step(self) -> int:
         """Deliver what is new; returns how many records were read."""

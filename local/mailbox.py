@@ -25,7 +25,7 @@ class Mail:
 
 def all_mail(recipient: str | None = None) -> list[Mail]:
     """Newest first; only mail to `recipient` when given (case-insensitive)."""
-    sent = list(ses_backends[ACCOUNT][REGION].sent_messages)
+    sent = list(_ses().sent_messages)
     mails = [
         Mail(m.id, m.source, list(m.destinations.get("ToAddresses", [])), m.subject, m.body)
         for m in reversed(sent)
@@ -35,6 +35,19 @@ def all_mail(recipient: str | None = None) -> list[Mail]:
         wanted = recipient.strip().lower()
         mails = [m for m in mails if any(to.lower() == wanted for to in m.to)]
     return mails
+
+
+def empty() -> int:
+    """Forget every email sent (and SES's count of them); returns how many there were."""
+    ses = _ses()
+    count = len(ses.sent_messages)
+    ses.sent_messages.clear()
+    ses.sent_message_count = 0
+    return count
+
+
+def _ses() -> Any:
+    return ses_backends[ACCOUNT][REGION]
 
 
 def find(message_id: str) -> Mail | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
 from datetime import datetime, timedelta
 
 import boto3
@@ -13,11 +13,6 @@ from shop_aws.dynamodb.products import create_product
 
 STAFF_EMAIL = "staff@preorder-shop.example"
 STAFF_PASSWORD = "Staff#Local2026"  # noqa: S105 - a local demo account, printed on start
-
-
-@dataclass(frozen=True)
-class SeededCatalogue:
-    products: list[Product]
 
 
 def demo_catalogue(now: datetime) -> list[Product]:
@@ -64,17 +59,24 @@ def demo_catalogue(now: datetime) -> list[Product]:
 
 
 def seed(session: boto3.session.Session, stack: Stack, now: datetime) -> list[Product]:
+    """The demo catalogue (on an empty table) and the staff account, as `make run` starts with."""
     products = demo_catalogue(now)
     for product in products:
         create_product(product)
+    seed_staff(session, stack)
+    return products
+
+
+def seed_staff(session: boto3.session.Session, stack: Stack) -> None:
+    """The staff account, created or put back as it was: its password and its staff group."""
     cognito = session.client("cognito-idp", region_name=REGION)
     pool = stack.ref("UserPool")
-    cognito.admin_create_user(
-        UserPoolId=pool,
-        Username=STAFF_EMAIL,
-        UserAttributes=[{"Name": "email", "Value": STAFF_EMAIL}],
-        MessageAction="SUPPRESS",
-    )
+    with contextlib.suppress(cognito.exceptions.UsernameExistsException):
+        cognito.admin_create_user(
+            UserPoolId=pool,
+            Username=STAFF_EMAIL,
+            UserAttributes=[{"Name": "email", "Value": STAFF_EMAIL}],
+            MessageAction="SUPPRESS",
+        )
     cognito.admin_set_user_password(UserPoolId=pool, Username=STAFF_EMAIL, Password=STAFF_PASSWORD, Permanent=True)
     cognito.admin_add_user_to_group(UserPoolId=pool, Username=STAFF_EMAIL, GroupName="staff")
-    return products

@@ -15,20 +15,20 @@ from typing import Any
 import boto3
 from werkzeug.wrappers import Request, Response
 
+from local import cognito as pool_behaviour
 from local import front, mailbox, openapi
 from local.aws import LOOPBACK, EmbeddedAws
+from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT
 from local.events import RulePump, Scheduler, schedules, wire_rules
 from local.gateway import CognitoAuthorizer, Gateway
 from local.lambdas import Functions, QueuePump, StreamPump
 from local.provision import REGION, Stack, provision
+from local.reset import empty_tables, purge_queues, remove_members
 from local.sandbox import PaymentSandbox
-from local.seed import seed
+from local.seed import STAFF_EMAIL, seed
 from shop.clock import SystemClock, iso
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
-
-DEFAULT_API_PORT = 3000
-DEFAULT_AWS_PORT = 4599
 
 
 class PortTaken(RuntimeError):
@@ -93,7 +93,8 @@ class LocalStack:
         self.functions = Functions(self.stack)
         for logical_id in self.functions.specs:  # warm containers: the first request is not an import
             self.functions.module(logical_id)
-        self.pumps: list[Any] = [StreamPump(self.session, self.stack, self.functions, "ShopTable")]
+        self.stream_pump = StreamPump(self.session, self.stack, self.functions, "ShopTable")
+        self.pumps: list[Any] = [self.stream_pump]
         self.pumps += [
             QueuePump(self.session, self.stack, self.functions, queue) for queue in self._event_source_queues()
         ]
@@ -136,26 +137,65 @@ class LocalStack:
     # ------------------------------------------------------------ background work
     def _work(self) -> None:
         while not self._stop.is_set():
-            busy = self.pump_all()
-            self.scheduler.tick()
+            with self._pumping:
+                busy = self._pump_round()
+                self.scheduler.tick()
             if not busy:
                 self._stop.wait(0.05)
 
     def pump_all(self) -> int:
         """One round of every background delivery; returns how much work there was."""
-        handled = 0
         with self._pumping:
-            for pump in self.pumps:
-                try:
-                    handled += pump.step()
-                except Exception:
-                    self.pump_errors += 1
-                    traceback.print_exc()  # the delivery is retried on the next round
+            return self._pump_round()
+
+    def _pump_round(self) -> int:
+        handled = 0
+        for pump in self.pumps:
+            try:
+                handled += pump.step()
+            except Exception:
+                self.pump_errors += 1
+                traceback.print_exc()  # the delivery is retried on the next round
         return handled
 
     # ------------------------------------------------------------ controls
     def advance_clock(self, by: timedelta) -> None:
         self.clock.offset += by
+
+    def reset_clock(self) -> None:
+        """The shop's clock back to the real time."""
+        self.clock.offset = timedelta(0)
+
+    def reset(self) -> dict[str, Any]:
+        """Empty the shop in place and put back what start seeded, the clock at the real time.
+
+        Every table's items, every queue's messages, the mailbox, every member but the seeded staff
+        account, the user pool's failed sign-ins (local/cognito.py), the sandbox's memory; the pumps
+        move past what was deleted and the schedules start their rates again. No delivery or schedule
+        runs meanwhile; the API keeps answering.
+        """
+        started = time.monotonic()
+        with self._pumping, self.scheduler.paused():
+            items = empty_tables(self.session, self.stack)
+            queues = purge_queues(self.session)
+            emails = mailbox.empty()
+            members = remove_members(self.session, self.stack, keep={STAFF_EMAIL} if self.seed_data else set())
+            self.sandbox.failed_once.clear()
+            pool_behaviour.lockout.forget()
+            self.reset_clock()
+            self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
+            self.stream_pump.skip_to_end()
+            self.scheduler.restart()
+            self.pump_errors = 0
+        return {
+            "removedItems": items,
+            "removedMembers": members,
+            "removedEmails": emails,
+            "purgedQueues": queues,
+            "seededProducts": [product.product_id for product in self.products],
+            "seconds": round(time.monotonic() - started, 3),
+            **self.config(),
+        }
 
     def config(self) -> dict[str, Any]:
         return {
@@ -185,6 +225,8 @@ class LocalStack:
         gateway.add_local("GET", "/_local/verify-email", self._verify_email_page)
         gateway.add_local("GET", "/_local/reset-password", self._reset_password_page)
         gateway.add_local("POST", "/_local/clock", self._advance_clock)
+        gateway.add_local("POST", "/_local/clock/reset", self._reset_clock)
+        gateway.add_local("POST", "/_local/reset", lambda request, _: _json(200, self.reset()))
         gateway.add_local("POST", "/_local/schedules/run", self._run_schedules)
 
     def _routes(self) -> list[dict[str, Any]]:
@@ -227,6 +269,10 @@ class LocalStack:
         except ValueError as error:
             return _json(400, {"message": str(error)})
         self.advance_clock(by)
+        return _json(200, self.config())
+
+    def _reset_clock(self, request: Request, _: dict[str, str]) -> Response:
+        self.reset_clock()
         return _json(200, self.config())
 
     def _run_schedules(self, request: Request, _: dict[str, str]) -> Response:

@@ -2,64 +2,43 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from local.client import ShopClient
+from local.process import shop_process
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
+def output_file() -> Path:
+    """Where a shop writes its output (every function's log lines): a file, as a pipe nobody reads would fill
+    and stall the shop."""
+    return Path(tempfile.gettempdir()) / f"preorder-shop-e2e-{free_port()}.log"
+
+
 @pytest.fixture(scope="session")
 def local_shop() -> Iterator[ShopClient]:
-    api_port, aws_port = _free_port(), _free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    # The stack's output (every function's logs) goes to a file: a pipe nobody reads would fill and stall it.
-    log_path = Path(tempfile.gettempdir()) / f"preorder-shop-e2e-{api_port}.log"
-    log_file = log_path.open("w")
-    process = subprocess.Popen(  # noqa: S603 - our own CLI, on loopback ports
-        [sys.executable, "-m", "local", "start", "--port", str(api_port), "--aws-port", str(aws_port)],
-        cwd=ROOT,
-        env=environment,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    client = ShopClient(f"http://127.0.0.1:{api_port}")
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            client.config  # noqa: B018 - answers once the stack is up
-            break
-        except requests.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = log_path.read_text()
-                raise RuntimeError(f"the local stack did not start:\n{output}") from None
-            time.sleep(0.2)
-    yield client
-    process.terminate()
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log_file.close()
+    with shop_process(free_port(), free_port(), output_file()) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def shop_of_its_own() -> Iterator[tuple[ShopClient, Path]]:
+    """A shop for one module's tests, and its output: for tests that empty the shop or load it heavily,
+    so that the session's shop stays as the other tests expect it."""
+    output = output_file()
+    with shop_process(free_port(), free_port(), output) as client:
+        yield client, output
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,11 @@
-"""The guide's flow over HTTP, asserted at every step, and `make demo` narrating it to the end."""
+"""The guide's flow over HTTP, asserted at every step (`make demo` narrates it: test_repeatable_shop.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 from local.client import ShopClient
 from tests.e2e.support import ADDRESS, PASSWORD, new_member
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_declined_preorder_is_cancelled_a_week_later_and_every_step_is_emailed(
@@ -111,22 +105,3 @@ def test_an_order_resettled_in_time_is_paid_and_ships(local_shop: ShopClient, st
     local_shop.wait_for_state(number, token, "SHIPPED")
     announcement = local_shop.wait_for_mail(email, f"Order {number} has shipped")
     assert "JD014600006281234567" in announcement["html"]
-
-
-def test_make_demo_walks_the_whole_flow_to_the_end(local_shop: ShopClient) -> None:
-    port = local_shop.url.rsplit(":", 1)[1]
-
-    result = subprocess.run(  # noqa: S603 - our own CLI against the test's loopback shop
-        [sys.executable, "-m", "local", "demo", "--port", port],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-        check=False,
-    )
-
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "has been cancelled" in result.stdout
-    assert "has shipped" in result.stdout
-    assert "My Account lists every email" in result.stdout
