@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from shop.errors import Forbidden, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
+from shop.errors import Forbidden, NotFound, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
 from shop_aws.runtime import logger, metrics
 from shop_aws.settings import settings
 
@@ -153,6 +153,14 @@ def body_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def path_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A path with a control character names no resource. Powertools' REST routes end in `/*$`, and `$`
+    also matches before a final newline, so GET /orders/%0A would otherwise answer as GET /orders."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in str(event.get("path") or "")):
+        return _refusal(NotFound("There is no such resource."))
+    return None
+
+
 def handler_for(
     app: APIGatewayRestResolver, idempotency: IdempotencyConfig | None = None, *, staff_only: bool = False
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
@@ -165,6 +173,8 @@ def handler_for(
     @logger.inject_lambda_context(clear_state=True)
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if (refusal := path_refusal(event)) is not None:
+            return refusal
         if staff_only and (refusal := staff_refusal(event)) is not None:
             return refusal
         if (refusal := body_refusal(event)) is not None:
