@@ -101,6 +101,7 @@ class ShopClient:
 
         A wrong password and an unknown email get the same refusal, as from the deployed shop.
         """
+        self.config  # noqa: B018 - a local shop answers at the URL, or a ShopError says there is none
         reply = self.call("POST", "/sessions", {"email": email, "password": password})
         if reply.status == 401:
             raise ShopError(f"sign-in refused for {email}: wrong email or password")
