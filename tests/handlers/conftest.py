@@ -1,8 +1,7 @@
-"""Handler tests: a fresh shop in moto per test, every resource created from template.yaml."""
+"""Handler tests: the shop in moto, every resource created from template.yaml once, emptied before each test."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -15,27 +14,52 @@ from local.provision import REGION, provision
 from shop.clock import FixedClock
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
-from tests.support.shop import Member, Shop
+from tests.support.shop import Member, Shop, ShopInMoto
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 _functions: dict[str, Functions] = {}
 
 
-@pytest.fixture
-def shop() -> Iterator[Shop]:
-    with mock_aws():
+@pytest.fixture(scope="package")
+def shop_in_moto() -> Iterator[ShopInMoto]:
+    """moto active and the template's resources in it while this package's tests run (once, in file order)."""
+    with mock_aws(), pytest.MonkeyPatch.context() as environment:
+        # Emptying a queue between tests is a purge; moto, like SQS, allows one a minute unless told otherwise.
+        environment.setenv("MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR", "false")
         session = boto3.session.Session(region_name=REGION)
         stack = provision(session)
-        for environment in stack.environments.values():
-            os.environ.update({k: v for k, v in environment.items() if k != "POWERTOOLS_SERVICE_NAME"})
+        for function_environment in stack.environments.values():
+            for name, value in function_environment.items():
+                if name != "POWERTOOLS_SERVICE_NAME":
+                    environment.setenv(name, value)
         settings.cache_clear()
         clients.reset()
-        clock = FixedClock(START)
-        runtime.use_clock(clock)
         # Handler modules are imported once, like a warm Lambda container, and only with moto active.
         functions = _functions.setdefault("shared", Functions(stack))
         functions.stack = stack
-        yield Shop(session, stack, functions, clock)
+        yield ShopInMoto(session, stack, functions)
+    settings.cache_clear()
+    clients.reset()
+
+
+@pytest.fixture
+def shop(shop_in_moto: ShopInMoto) -> Shop:
+    """The shop as provisioned, at START, with nothing a previous test left in a container."""
+    shop_in_moto.empty()
+    return Shop(shop_in_moto, _warm_container_at_start())
+
+
+def _warm_container_at_start() -> FixedClock:
+    """What the imported functions keep between invocations, as a fresh container has it, and the clock at START.
+
+    The AWS clients stay: they hold no data, and making them again would cost more than the rest of a test's set-up.
+    """
+    clock = FixedClock(START)
+    runtime.use_clock(clock)
+    settings.cache_clear()
+    runtime.logger.clear_state()
+    runtime.metrics.clear_metrics()
+    return clock
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,8 +14,8 @@ from tests.support.shop import Member, Shop, checkout, place_preorder, state_of
 
 
 @pytest.fixture
-def bus_listener(shop: Shop) -> str:
-    """A queue subscribed to every shop event on the bus, to see what the outbox put there."""
+def bus_listener(shop: Shop) -> Iterator[str]:
+    """A queue subscribed to every shop event on the bus, to see what the outbox put there (removed after)."""
     sqs = shop.session.client("sqs")
     url = sqs.create_queue(QueueName="bus-listener")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -22,7 +23,10 @@ def bus_listener(shop: Shop) -> str:
     bus = shop.stack.ref("ShopBus")
     events.put_rule(Name="listen", EventBusName=bus, EventPattern=json.dumps({"source": ["preorder.shop"]}))
     events.put_targets(Rule="listen", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
-    return url
+    yield url
+    events.remove_targets(Rule="listen", EventBusName=bus, Ids=["q"])
+    events.delete_rule(Name="listen", EventBusName=bus)
+    sqs.delete_queue(QueueUrl=url)
 
 
 def settlement_requests(shop: Shop, queue_url: str) -> list[dict]:

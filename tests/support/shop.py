@@ -9,7 +9,10 @@ from datetime import datetime
 from typing import Any
 
 import boto3
+from moto.cognitoidp.models import cognitoidp_backends
+from moto.dynamodb.models import dynamodb_backends
 from moto.ses.models import ses_backends
+from moto.sqs.models import sqs_backends
 
 from local.lambdas import Functions, QueuePump, StreamPump, api_event
 from local.provision import ACCOUNT, REGION, Stack
@@ -43,16 +46,56 @@ class Answer:
         return f"Answer({self.status}, {self.body!r})"
 
 
-class Shop:
-    def __init__(self, session: boto3.session.Session, stack: Stack, functions: Functions, clock: FixedClock) -> None:
+class ShopInMoto:
+    """The shop's resources, provisioned once in moto's in-process mock, and its functions.
+
+    Provisioning everything template.yaml declares takes about 0.4 s (the user pool and the tables most),
+    emptying what a test leaves behind well under a millisecond: tests share one provisioning and each
+    starts from `empty`. moto's in-memory backends are emptied directly, as no AWS API empties a table.
+    """
+
+    def __init__(self, session: boto3.session.Session, stack: Stack, functions: Functions) -> None:
         self.session = session
         self.stack = stack
         self.functions = functions
-        self.clock = clock
         self.routes = stack.template.routes()
         self.outbox = StreamPump(session, stack, functions, "ShopTable")
         self.shipping_queue = QueuePump(session, stack, functions, "ShippingDateQueue")
-        self._emails_seen = 0
+
+    def empty(self) -> None:
+        """Back to the shop as provisioned: no item, stream record, queued message, sent email or sign-in."""
+        template = self.stack.template
+        tables = dynamodb_backends[ACCOUNT][REGION]
+        for logical_id in template.of_type("AWS::DynamoDB::Table"):
+            table = tables.get_table(self.stack.ref(logical_id))
+            table.items.clear()
+            if table.stream_shard is not None:
+                table.stream_shard.items.clear()
+        self.outbox.start_over()
+        queues = sqs_backends[ACCOUNT][REGION]
+        for logical_id in template.of_type("AWS::SQS::Queue"):
+            queues.purge_queue(self.stack.attribute(logical_id, "QueueName"))
+        mail = ses_backends[ACCOUNT][REGION]
+        mail.sent_messages.clear()
+        mail.sent_message_count = 0
+        cognito = cognitoidp_backends[ACCOUNT][REGION]
+        for logical_id in template.of_type("AWS::Cognito::UserPool"):
+            pool_id = self.stack.ref(logical_id)
+            for username in list(cognito.user_pools[pool_id].users):
+                cognito.admin_delete_user(pool_id, username)
+
+
+class Shop:
+    """One test's shop: the one provisioned in moto, emptied, with the test's own clock."""
+
+    def __init__(self, aws: ShopInMoto, clock: FixedClock) -> None:
+        self.session = aws.session
+        self.stack = aws.stack
+        self.functions = aws.functions
+        self.routes = aws.routes
+        self.outbox = aws.outbox
+        self.shipping_queue = aws.shipping_queue
+        self.clock = clock
 
     # ------------------------------------------------------------ API
     def call(
