@@ -1,12 +1,18 @@
-"""Handler tests: the shop in moto, every resource created from template.yaml once, emptied before each test."""
+"""Handler tests: the shop in moto, every resource created from template.yaml once, emptied before each test.
+
+Two levels: `shop` for tests that read and write data, `api` for what a function answers before it reads or
+writes anything (who may call, which bodies it takes, how bad input is named), with AWS out of reach.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any, NoReturn
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from moto import mock_aws
 
 from local.lambdas import Functions
@@ -14,7 +20,7 @@ from local.provision import REGION, provision
 from shop.clock import FixedClock
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
-from tests.support.shop import Member, Shop, ShopInMoto
+from tests.support.shop import ApiWithoutAws, Member, Shop, ShopInMoto
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 _functions: dict[str, Functions] = {}
@@ -47,6 +53,20 @@ def shop(shop_in_moto: ShopInMoto) -> Shop:
     """The shop as provisioned, at START, with nothing a previous test left in a container."""
     shop_in_moto.empty()
     return Shop(shop_in_moto, _warm_container_at_start())
+
+
+@pytest.fixture
+def api(shop_in_moto: ShopInMoto, monkeypatch: pytest.MonkeyPatch) -> ApiWithoutAws:
+    """The functions at START with every AWS call failing: no data to set up, and none can change."""
+    api = ApiWithoutAws(shop_in_moto.functions, shop_in_moto.routes)
+
+    def out_of_reach(client: BaseClient, operation: str, parameters: dict[str, Any]) -> NoReturn:
+        api.aws_calls.append(operation)
+        raise ConnectionError(f"{operation}: AWS is out of reach in this test")
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", out_of_reach)
+    _warm_container_at_start()
+    return api
 
 
 def _warm_container_at_start() -> FixedClock:

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.models import DynamoDBBackend
 
+from local.template import load
 from shop_aws import clients, dynamodb, ses, sqs
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import Member, Shop, checkout, orders_in_table, outbox_entries, place_preorder, state_of
@@ -38,8 +39,8 @@ def test_an_email_that_never_goes_out_lands_in_the_dead_letter_queue(shop: Shop,
     assert parked[0]["keys"][0]["PK"]["S"].startswith("OUTBOX#")
 
 
-def test_the_dead_letter_queue_has_an_alarm(shop: Shop) -> None:
-    alarms = shop.stack.template.of_type("AWS::CloudWatch::Alarm")
+def test_the_dead_letter_queue_has_an_alarm() -> None:
+    alarms = load().of_type("AWS::CloudWatch::Alarm")
     watched = {alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for alarm in alarms.values()}
 
     assert "OutboxDeadLetterQueue" in watched

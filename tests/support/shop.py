@@ -21,6 +21,9 @@ from shop.catalogue import Product
 from shop.clock import FixedClock
 from shop_aws import dynamodb
 
+# A well-formed order number, for requests refused before any order is read.
+AN_ORDER_NUMBER = "01M9-2VPC-GE4T-7QXZ"
+
 
 @dataclass(frozen=True)
 class Member:
@@ -85,19 +88,13 @@ class ShopInMoto:
                 cognito.admin_delete_user(pool_id, username)
 
 
-class Shop:
-    """One test's shop: the one provisioned in moto, emptied, with the test's own clock."""
+class Api:
+    """The shop's functions, called as API Gateway and the other event sources call them."""
 
-    def __init__(self, aws: ShopInMoto, clock: FixedClock) -> None:
-        self.session = aws.session
-        self.stack = aws.stack
-        self.functions = aws.functions
-        self.routes = aws.routes
-        self.outbox = aws.outbox
-        self.shipping_queue = aws.shipping_queue
-        self.clock = clock
+    def __init__(self, functions: Functions, routes: list[Route]) -> None:
+        self.functions = functions
+        self.routes = routes
 
-    # ------------------------------------------------------------ API
     def call(
         self,
         method: str,
@@ -133,10 +130,34 @@ class Shop:
                 return route, found.groupdict()
         raise AssertionError(f"template.yaml has no route {method} {path}")
 
-    # ------------------------------------------------------------ other callers
     def invoke(self, logical_id: str, event: dict[str, Any], **kwargs: Any) -> Any:
         return self.functions.invoke(logical_id, event, **kwargs)
 
+
+class ApiWithoutAws(Api):
+    """The functions with AWS out of reach: for what they answer before reading or writing anything.
+
+    The `api` fixture makes every AWS call fail and lists it in `aws_calls`, so an answer that needed data
+    would be a 500, and an empty `aws_calls` shows that nothing was read or written.
+    """
+
+    def __init__(self, functions: Functions, routes: list[Route]) -> None:
+        super().__init__(functions, routes)
+        self.aws_calls: list[str] = []
+
+
+class Shop(Api):
+    """One test's shop: the one provisioned in moto, emptied, with the test's own clock."""
+
+    def __init__(self, aws: ShopInMoto, clock: FixedClock) -> None:
+        super().__init__(aws.functions, aws.routes)
+        self.session = aws.session
+        self.stack = aws.stack
+        self.outbox = aws.outbox
+        self.shipping_queue = aws.shipping_queue
+        self.clock = clock
+
+    # ------------------------------------------------------------ other callers
     def payment_event(self, detail_type: str, detail: dict[str, Any]) -> dict[str, Any]:
         """An event the payment processor puts on the shop's bus, as EventBridge hands it to a function."""
         return {
@@ -175,7 +196,7 @@ class Shop:
         return self.clock.now()
 
 
-def checkout(shop: Shop, member: Member, body: dict[str, Any], key: str = "checkout-key-1") -> Answer:
+def checkout(shop: Api, member: Member, body: dict[str, Any], key: str = "checkout-key-1") -> Answer:
     return shop.call("POST", "/checkout", body, member=member, headers={"Idempotency-Key": key})
 
 
