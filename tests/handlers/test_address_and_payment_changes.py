@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from shop_aws import dynamodb
-from tests.support.builders import address, cart, in_stock, preorder
+from tests.support.builders import address_fields, cart, in_stock, preorder
 from tests.support.orders import a_paid_order, a_preorder, order_of, payment_fails, ship, subjects_to
 from tests.support.shop import (
     AN_ORDER_NUMBER,
@@ -21,7 +21,7 @@ from tests.support.shop import (
     state_of,
 )
 
-NEW_ADDRESS = address("DE", name="Alice Martin", line1="Unter den Linden 77", city="Berlin", postalCode="10117")
+NEW_ADDRESS = address_fields("DE", name="Alice Martin", line1="Unter den Linden 77", city="Berlin", postalCode="10117")
 
 
 def change_address(shop: Api, member: Member, number: str, body: dict[str, Any] | None = None):
@@ -123,7 +123,7 @@ def test_a_new_address_in_japan_is_refused(shop: Shop, alice: Member) -> None:
     # rule L9, rule O1
     number = a_preorder(shop, alice)
 
-    answer = change_address(shop, alice, number, address("JP"))
+    answer = change_address(shop, alice, number, address_fields("JP"))
 
     assert answer.status == 422
     assert answer.body["code"] == "ADDRESS_REFUSED"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from shop_aws import dynamodb
-from tests.support.builders import address, in_stock
+from tests.support.builders import address_fields, in_stock
 from tests.support.orders import STAFF, cancel, order_of, payment_succeeds, ship, signed_up, subjects_to
 from tests.support.shop import Api, ApiWithoutAws, Member, Shop, confirm_shipping_date, orders_in_table, state_of
 
@@ -28,8 +28,8 @@ def old_order(number: str = OLD_NUMBER, **changes: Any) -> dict[str, Any]:
         "state": "RESERVED",
         "createdAt": "2024-03-02T10:00:00Z",
         "lines": [line | {"productId": f"nendo-{index}"} for index in (1, 2, 3)],
-        "shippingAddress": address("US", name="Yuki Tanaka", city="Portland"),
-        "billingAddress": address("US", name="Yuki Tanaka", city="Portland"),
+        "shippingAddress": address_fields("US", name="Yuki Tanaka", city="Portland"),
+        "billingAddress": address_fields("US", name="Yuki Tanaka", city="Portland"),
         "paymentToken": "tok_old_shop_7788",
     } | changes
 
@@ -68,7 +68,7 @@ def test_the_member_finds_it_in_my_account_by_its_old_number(shop: Shop, member:
 def test_an_address_change_applies_to_all_of_its_items(shop: Shop, member: Member) -> None:
     # rule L11, rule L9
     import_orders(shop, old_order())
-    new_address = address("US", name="Yuki Tanaka", line1="1 Pine Street", city="Seattle", postalCode="98101")
+    new_address = address_fields("US", name="Yuki Tanaka", line1="1 Pine Street", city="Seattle", postalCode="98101")
 
     answer = shop.call("PUT", f"/orders/{OLD_NUMBER}/shipping-address", new_address, member=member)
     shop.deliver_outbox()
