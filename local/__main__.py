@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -92,6 +93,9 @@ Ctrl-C stops the shop.""",
     print("\nStopping...", flush=True)
     stack.stop()
     print("Stopped.")
+    # The interpreter's last garbage collection would walk every object moto holds: after a test run, 10 to
+    # 45 s before the process ends. Nothing needs collecting on the way out.
+    gc.freeze()
     return 0
 
 

@@ -26,8 +26,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def local_shop() -> Iterator[ShopClient]:
+    """One local stack for the end-to-end tests, stopped when they are done: left running, its pumps would
+    poll moto (a third of a core when idle) while the rest of the suite runs."""
     api_port, aws_port = _free_port(), _free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     # The stack's output (every function's logs) goes to a file: a pipe nobody reads would fill and stall it.
@@ -62,6 +64,6 @@ def local_shop() -> Iterator[ShopClient]:
     log_file.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def staff_token(local_shop: ShopClient) -> str:
     return local_shop.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
