@@ -28,7 +28,10 @@ _functions: dict[str, Functions] = {}
 
 @pytest.fixture(scope="package")
 def shop_in_moto() -> Iterator[ShopInMoto]:
-    """moto active and the template's resources in it while this package's tests run (once, in file order)."""
+    """moto active with the template's resources in it while this package's tests run.
+
+    Set up once in a run in file order; a shuffled run sets it up again after each visit to another package.
+    """
     with mock_aws(), pytest.MonkeyPatch.context() as environment:
         # Emptying a queue between tests is a purge; moto, like SQS, allows one a minute unless told otherwise.
         environment.setenv("MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR", "false")
@@ -50,9 +53,9 @@ def shop_in_moto() -> Iterator[ShopInMoto]:
 
 @pytest.fixture
 def shop(shop_in_moto: ShopInMoto) -> Shop:
-    """The shop as provisioned, at START, with nothing a previous test left in a container."""
+    """The shop as provisioned, at START, with nothing a previous test left in moto or in the functions."""
     shop_in_moto.empty()
-    return Shop(shop_in_moto, _warm_container_at_start())
+    return Shop(shop_in_moto, _functions_state_at_start())
 
 
 @pytest.fixture
@@ -65,14 +68,16 @@ def api(shop_in_moto: ShopInMoto, monkeypatch: pytest.MonkeyPatch) -> ApiWithout
         raise ConnectionError(f"{operation}: AWS is out of reach in this test")
 
     monkeypatch.setattr(BaseClient, "_make_api_call", out_of_reach)
-    _warm_container_at_start()
+    _functions_state_at_start()
     return api
 
 
-def _warm_container_at_start() -> FixedClock:
-    """What the imported functions keep between invocations, as a fresh container has it, and the clock at START.
+def _functions_state_at_start() -> FixedClock:
+    """What the functions keep between invocations put back: the clock at START, the settings read anew,
+    no logger keys or metrics left over.
 
-    The AWS clients stay: they hold no data, and making them again would cost more than the rest of a test's set-up.
+    The imported modules and the AWS clients stay, as in a warm container: the clients hold no data, and
+    making them again for each test would cost more than the rest of its set-up.
     """
     clock = FixedClock(START)
     runtime.use_clock(clock)
