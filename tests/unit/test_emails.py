@@ -11,7 +11,7 @@ import pytest
 from shop import emails
 from shop.checkout import SUCCESS_MESSAGE
 from shop.orders import Order
-from tests.unit.builders import order, order_line
+from tests.support.builders import order, order_line
 
 NUMBER = "01JD-3M5K-7QXZ-4T2A"
 # Any $placeholder a template forgot to fill (money is "$1,234.05", which this does not match).
