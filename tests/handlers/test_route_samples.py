@@ -29,6 +29,7 @@ from tests.handlers.test_sample_events import (
     a_shipped_order,
     an_order,
     answers,
+    the_callers_cart_with_the_product,
     the_product_in_the_path,
 )
 from tests.support.shop import Shop
@@ -97,7 +98,21 @@ def the_members_of_the_imported_orders(shop: Shop, event: dict[str, Any]) -> Non
         member_store.create_member(f"old-shop-customer-{position}", member, welcome, joined)
 
 
+def the_product_in_the_body(shop: Shop, event: dict[str, Any]) -> None:
+    the_product_in_the_path(shop, {"pathParameters": {"productId": json.loads(event["body"])["productId"]}})
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "cart/AddToCart": Scenario(datetime(2026, 12, 5, 10, 21, 10, tzinfo=UTC), the_product_in_the_body, answers(200)),
+    "cart/SetQuantity": Scenario(
+        datetime(2026, 12, 5, 10, 21, 40, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
+    ),
+    "cart/RemoveLine": Scenario(
+        datetime(2026, 12, 5, 10, 22, 5, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
+    ),
+    "cart/EmptyCart": Scenario(
+        datetime(2026, 12, 5, 10, 22, 50, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
+    ),
     "orders/ListMyOrders": Scenario(
         datetime(2026, 12, 6, 18, 2, 41, tzinfo=UTC), the_callers_order(OrderState.RESERVED), answers(200)
     ),

@@ -19,6 +19,7 @@ import pytest
 from local.patterns import matches
 from local.template import ROOT, Resolver, load
 from shop import emails
+from shop.cart import CartItem, LineChange
 from shop.catalogue import Product, ProductKind
 from shop.members import NewMember
 from shop.orders import (
@@ -34,8 +35,8 @@ from shop.orders import (
 )
 from shop.shipping_dates import dated
 from shop.support import Shipment, shipped
+from shop_aws.dynamodb import carts, order_changes
 from shop_aws.dynamodb import members as member_store
-from shop_aws.dynamodb import order_changes
 from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb.outbox import outbox_email
 from tests.support.shop import Shop
@@ -168,6 +169,18 @@ def the_product_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
     shop.add_product(a_preorder(_path_parameter(event, "productId")))
 
 
+# When the sample member put the figure in their cart, a few minutes before the cart samples were taken.
+ADDED_TO_CART_AT = datetime(2026, 12, 5, 10, 20, 3, tzinfo=UTC)
+
+
+def the_callers_cart_with_the_product(shop: Shop, event: dict[str, Any]) -> None:
+    """The figure (the path's, or the one the samples follow) in the caller's cart."""
+    product_id = (event.get("pathParameters") or {}).get("productId", "miku-winter-2027")
+    shop.add_product(a_preorder(product_id))
+    line = CartItem(product_id=product_id, quantity=1, added_at=ADDED_TO_CART_AT)
+    carts.write_line(_claims(event)["sub"], None, LineChange(before=None, after=line), ADDED_TO_CART_AT)
+
+
 def the_products_in_the_cart(shop: Shop, event: dict[str, Any]) -> None:
     for line in _body(event)["items"]:
         shop.add_product(a_preorder(line["productId"]))
@@ -284,6 +297,7 @@ SCENARIOS: dict[str, Scenario] = {
     "admin_catalogue": Scenario(datetime(2026, 11, 20, 8, 15, tzinfo=UTC), nothing, answers(201)),
     "catalogue": Scenario(datetime(2026, 12, 5, 10, 20, 3, tzinfo=UTC), the_product_in_the_path, answers(200)),
     "checkout": Scenario(datetime(2026, 12, 5, 10, 23, 45, tzinfo=UTC), the_products_in_the_cart, answers(201)),
+    "cart": Scenario(datetime(2026, 12, 5, 10, 22, 30, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)),
     "confirm_shipping_date": Scenario(datetime(2027, 5, 10, 8, 30, tzinfo=UTC), the_product_in_the_path, answers(202)),
     "shipping_date_worker": Scenario(
         datetime(2027, 5, 10, 8, 30, 1, tzinfo=UTC), an_open_order_of_the_queued_product, no_batch_item_failures
