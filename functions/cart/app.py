@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from use_cases import cart
 
@@ -24,6 +24,8 @@ from shop.checkout import MAX_QUANTITY
 from shop_aws.api import caller, handler_for, resolver
 
 app = resolver()
+# A product id as the catalogue has them (C1): anything else names no product.
+ProductInPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")]
 
 
 class Addition(BaseModel):
@@ -57,14 +59,14 @@ def add_to_cart(addition: Addition) -> Response[CartView]:
 
 
 @app.put("/cart/items/<product_id>")
-def set_quantity(product_id: str, quantity: Quantity) -> Response[CartView]:
+def set_quantity(product_id: ProductInPath, quantity: Quantity) -> Response[CartView]:
     """C3: the line holds this quantity; more than the product's reservation limit is refused naming it (O6)."""
     changed = cart.set_quantity(caller(app).member_id, product_id, quantity.quantity)
     return Response(200, "application/json", changed)
 
 
 @app.delete("/cart/items/<product_id>")
-def remove_line(product_id: str) -> Response[CartView]:
+def remove_line(product_id: ProductInPath) -> Response[CartView]:
     """C3: the product leaves the cart (nothing happens if it was not there)."""
     return Response(200, "application/json", cart.remove(caller(app).member_id, product_id))
 

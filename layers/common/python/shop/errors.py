@@ -140,6 +140,13 @@ class ImportRefused(ShopError):
     code = "IMPORT_REFUSED"
 
 
+class SupportActionRefused(ShopError):
+    """S1: an action that does not answer what the support request asked (a cancellation for a DEFECT)."""
+
+    status = 422
+    code = "SUPPORT_ACTION_REFUSED"
+
+
 class PayloadTooLarge(ShopError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"

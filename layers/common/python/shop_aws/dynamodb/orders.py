@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shop.clock import iso
@@ -146,10 +146,13 @@ def import_order(order: Order) -> bool:
     return True
 
 
-def record_replacement(original: Order, replacement: Order, outbox: list[OutboxEntry]) -> None:
+def record_replacement(
+    original: Order, replacement: Order, outbox: list[OutboxEntry], also: Sequence[dict[str, Any]] = ()
+) -> None:
     """L10: the replacement order, the defect report and the link both ways, in one transaction.
 
     The original must still be SHIPPED; the report (one per support ticket) makes a retry harmless.
+    `also`: what else the replacement writes (the support request it answers, S1).
     """
     ticket = replacement.support_ticket or ""
     link = {
@@ -183,6 +186,7 @@ def record_replacement(original: Order, replacement: Order, outbox: list[OutboxE
     ]
     items = [link, *(put_new(put, return_old=True) for put in [report, order_item(replacement), *entries])]
     items += [put_outbox(entry) for entry in outbox]
+    items += also
     try:
         transact(items)
     except TransactionRefused as refused:
@@ -201,7 +205,7 @@ def record_replacement(original: Order, replacement: Order, outbox: list[OutboxE
                 orderNumber=original.order_number,
                 currentState=current,
             ) from refused
-        if refused.conflict:
+        if refused.conflict or any(refused.condition_failed(index) for index in range(len(refused.reasons))):
             raise Conflict(
                 f"Order {original.order_number} is being changed by another request; try again."
             ) from refused
