@@ -124,6 +124,9 @@ def test_make_demo_walks_the_whole_flow_to_the_end(local_shop: ShopClient) -> No
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 order numbers, shipping $36.00" in result.stdout
+    assert "lines left in the cart: 0" in result.stdout
+    assert "Customer support answered your request SR-" in result.stdout
     assert "has been cancelled" in result.stdout
     assert "has shipped" in result.stdout
     assert "My Account lists every email" in result.stdout
