@@ -18,7 +18,9 @@ def try_it_script() -> str:
     return next(block for block in blocks if block.startswith("# try-it"))
 
 
-def test_the_readme_tour_signs_up_fills_the_cart_checks_it_out_and_sees_the_order_cancelled(local_shop: ShopClient, tmp_path) -> None:
+def test_the_readme_tour_signs_up_fills_the_cart_checks_it_out_and_sees_the_order_cancelled(
+    local_shop: ShopClient, tmp_path
+) -> None:
     # given the README's commands, pointed at this test's shop instead of port 3000
     script = (
         try_it_script()

@@ -13,6 +13,7 @@ from shop.catalogue import ProductChanges
 from shop_aws.dynamodb import carts
 from shop_aws.dynamodb import products as product_store
 from tests.support.builders import CLOSES, in_stock, preorder
+from tests.support.orders import signed_up
 from tests.support.shop import Answer, Member, Shop
 
 
@@ -426,3 +427,14 @@ def test_a_line_removed_on_another_device_meanwhile_is_added_again_not_raised(
     add(shop, alice, "nendo-1", 1)
 
     assert quantities(view(shop, alice)) == {"nendo-1": 1}
+
+
+def test_a_member_who_withdraws_leaves_no_cart(shop: Shop) -> None:
+    # rule C3, rule M5
+    member = signed_up(shop, "yuki@example.com", name="Yuki Tanaka")
+    shop.add_product(preorder("miku-2027"))
+    add(shop, member, "miku-2027")
+
+    assert shop.call("DELETE", "/account", member=member).status == 200
+
+    assert carts.get_cart(member.member_id) is None

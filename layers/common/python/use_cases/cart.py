@@ -46,11 +46,13 @@ def set_quantity(member_id: str, product_id: str, quantity: int) -> CartView:
 
 
 def remove(member_id: str, product_id: str) -> CartView:
+    """C3: the line leaves the cart, whatever another device did to it meanwhile."""
     carts.remove_line(member_id, product_id, clock().now())
     return my_cart(member_id)
 
 
 def empty(member_id: str) -> CartView:
+    """C3: every line leaves the cart."""
     carts.empty_cart(member_id)
     return my_cart(member_id)
 
