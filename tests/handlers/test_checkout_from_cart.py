@@ -169,3 +169,16 @@ def test_a_checkout_that_lists_its_items_leaves_the_saved_cart_alone(shop: Shop,
 
     assert answer.status == 201
     assert quantities(view(shop, alice)) == {"nendo-1": 2}
+
+
+def test_the_cart_checked_out_on_two_devices_at_once_is_ordered_once(shop: Shop, alice: Member, monkeypatch) -> None:
+    # rule C3, rule O8: two keys, one cart
+    shop.add_product(preorder("miku-2027"))
+    add(shop, alice, "miku-2027")
+    laptop = between_read_and_write(monkeypatch, lambda: saved_cart_checkout(shop, alice, key="laptop"))
+
+    phone = saved_cart_checkout(shop, alice, key="phone")
+
+    assert (laptop[0].status, phone.status) == (201, 409)
+    assert phone.body["code"] == "CART_CHANGED"
+    assert len(orders_in_table(shop)) == 1
