@@ -34,44 +34,68 @@ app = resolver()
 RequestInPath = Annotated[str, Path(pattern=REQUEST_ID_PATTERN)]
 
 
-@app.get("/admin/support-requests")
+@app.get(
+    "/admin/support-requests",
+    summary="Support requests in a state, oldest first",
+    description="S1: the requests in a state (OPEN: waiting for staff), oldest first, filtered by kind if given.",
+)
 def queue(
     state: Annotated[RequestState, Query()] = RequestState.OPEN,
     kind: Annotated[RequestKind | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[SupportRequestPage]:
-    """S1: the requests in a state (OPEN: waiting for staff), oldest first, filtered by kind if given."""
     return Response(200, "application/json", support_desk.queue(state, kind, limit, cursor))
 
 
-@app.get("/admin/support-requests/<request_id>")
+@app.get(
+    "/admin/support-requests/<request_id>",
+    summary="A support request beside its order",
+    description=(
+        "S1: the request with every message, who asked, and its order's state, emails and other requests (M6)."
+    ),
+)
 def request_detail(request_id: RequestInPath) -> Response[StaffRequestView]:
-    """S1: the request with every message, who asked, and its order's state, emails and other requests (M6)."""
     return Response(200, "application/json", support_desk.detail(request_id))
 
 
-@app.post("/admin/support-requests/<request_id>/answers")
+@app.post(
+    "/admin/support-requests/<request_id>/answers",
+    summary="Answer a support request",
+    description="S1: staff answer and the member is emailed; `close` when nothing more is to be done.",
+)
 def answer(request_id: RequestInPath, reply: StaffAnswer) -> Response[StaffRequestView]:
-    """S1: staff answer and the member is emailed; `close` when nothing more is to be done."""
     return Response(200, "application/json", support_desk.answer(request_id, reply))
 
 
-@app.post("/admin/support-requests/<request_id>/cancellation")
+@app.post(
+    "/admin/support-requests/<request_id>/cancellation",
+    summary="Resolve a CANCELLATION request (L8)",
+    description=(
+        "S1, L8: cancels the order of a CANCELLATION request (only before payment); refused: answered with why."
+    ),
+)
 def cancel(request_id: RequestInPath, action: CancellationAction) -> Response[StaffRequestView]:
-    """S1, L8: cancels the order of a CANCELLATION request (only before payment); refused: answered with why."""
     return Response(200, "application/json", support_desk.cancel(request_id, action))
 
 
-@app.post("/admin/support-requests/<request_id>/replacement")
+@app.post(
+    "/admin/support-requests/<request_id>/replacement",
+    summary="Resolve a DEFECT request (L10)",
+    description="S1, L10: a replacement at no charge for the shipped order of a DEFECT request; never a refund.",
+)
 def replace(request_id: RequestInPath, action: ReplacementAction) -> Response[StaffRequestView]:
-    """S1, L10: a replacement at no charge for the shipped order of a DEFECT request; never a refund."""
     return Response(200, "application/json", support_desk.replace(request_id, action))
 
 
-@app.post("/admin/support-requests/<request_id>/withdrawal")
+@app.post(
+    "/admin/support-requests/<request_id>/withdrawal",
+    summary="Resolve a WITHDRAWAL request (M5)",
+    description=(
+        "S1, M5: withdraws the member of a WITHDRAWAL request (refused while orders are unshipped: answered)."
+    ),
+)
 def withdraw(request_id: RequestInPath, action: WithdrawalAction) -> Response[StaffRequestView]:
-    """S1, M5: withdraws the member of a WITHDRAWAL request (refused while orders are unshipped: answered)."""
     return Response(200, "application/json", support_desk.withdraw(request_id, action))
 
 

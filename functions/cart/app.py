@@ -41,39 +41,62 @@ class Quantity(BaseModel):
     quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
 
 
-@app.get("/cart")
+@app.get(
+    "/cart",
+    summary="The member's cart, reviewed by the checkout rules",
+    description=(
+        "C3: each line with its current price, release date, closing time and stock; the order numbers the "
+        "cart becomes (O3, O4) with $18 shipping each (O5) and the totals; every problem that would stop "
+        "checkout (O1-O7)."
+    ),
+)
 def my_cart(
     country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$", description="review for this country (O1, O2)")] = None,
 ) -> Response[CartView]:
-    """C3: each line with its current price, release date, closing time and stock; the order numbers the cart
-    becomes (O3, O4) with $18 shipping each (O5) and the totals; every problem that would stop checkout (O1-O7)."""
     return Response(200, "application/json", cart.my_cart(caller(app).member_id, country))
 
 
-@app.post("/cart/items")
+@app.post(
+    "/cart/items",
+    summary='Add to the cart ("Add to Cart", "Pre-order Now")',
+    description=(
+        "C3: adds the product; one already in the cart gets more, up to its reservation limit (the answer's "
+        "notice says when it stopped there). A closed pre-order is refused (422), an unknown product is a "
+        "404."
+    ),
+)
 def add_to_cart(addition: Addition) -> Response[CartView]:
-    """C3: adds the product; one already in the cart gets more, up to its reservation limit (the answer's
-    notice says when it stopped there). A closed pre-order is refused (422), an unknown product is a 404."""
     changed = cart.add(caller(app).member_id, addition.product_id, addition.quantity)
     return Response(200, "application/json", changed)
 
 
-@app.put("/cart/items/<product_id>")
+@app.put(
+    "/cart/items/<product_id>",
+    summary="Set the quantity of a cart line",
+    description=(
+        "C3: the line holds this quantity; more than the product's reservation limit is refused naming it (O6)."
+    ),
+)
 def set_quantity(product_id: ProductInPath, quantity: Quantity) -> Response[CartView]:
-    """C3: the line holds this quantity; more than the product's reservation limit is refused naming it (O6)."""
     changed = cart.set_quantity(caller(app).member_id, product_id, quantity.quantity)
     return Response(200, "application/json", changed)
 
 
-@app.delete("/cart/items/<product_id>")
+@app.delete(
+    "/cart/items/<product_id>",
+    summary="Remove a cart line",
+    description="C3: the product leaves the cart (nothing happens if it was not there).",
+)
 def remove_line(product_id: ProductInPath) -> Response[CartView]:
-    """C3: the product leaves the cart (nothing happens if it was not there)."""
     return Response(200, "application/json", cart.remove(caller(app).member_id, product_id))
 
 
-@app.delete("/cart")
+@app.delete(
+    "/cart",
+    summary="Empty the cart",
+    description="C3: every line leaves the cart.",
+)
 def empty_cart() -> Response[CartView]:
-    """C3: every line leaves the cart."""
     return Response(200, "application/json", cart.empty(caller(app).member_id))
 
 
