@@ -16,7 +16,7 @@ from tests.support.builders import cart
 from tests.support.shop import AN_ORDER_NUMBER, ApiWithoutAws, Member, checkout
 
 STAFF_ROUTES = [route for route in load().routes() if route.path.startswith("/admin")]
-PATH_PARAMETERS = {"productId": "miku-2027", "orderNumber": AN_ORDER_NUMBER}
+PATH_PARAMETERS = {"productId": "miku-2027", "orderNumber": AN_ORDER_NUMBER, "requestId": f"SR-{AN_ORDER_NUMBER}"}
 
 
 # --- who may call -----------------------------------------------------------------------------------------
@@ -38,7 +38,8 @@ def test_signing_in_is_required_to_see_my_orders(api: ApiWithoutAws) -> None:
 def test_a_member_who_is_not_staff_is_refused_before_the_payload_is_read(
     api: ApiWithoutAws, alice: Member, route: Route
 ) -> None:
-    # rule C1, C2, L1, L2, L7, L8, L10, L11: staff keep the catalogue, date, ship, cancel, replace and import
+    # rule C1, C2, L1, L2, L7, L8, L10, L11, S1: staff keep the catalogue, date, ship, cancel, replace, import
+    # and answer support requests
     # given an empty payload, which staff would be told is invalid
     path = route.path.format(**PATH_PARAMETERS)
 

@@ -22,13 +22,17 @@ from shop.orders import OrderState
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb.outbox import outbox_email
 from tests.handlers.test_sample_events import (
+    MEMBER_EMAIL,
+    MEMBER_ID,
     ORDER_NUMBER,
     SAMPLES,
     Scenario,
     a_paid_order,
     a_shipped_order,
+    a_support_request,
     an_order,
     answers,
+    the_callers_cart_with_the_product,
     the_product_in_the_path,
 )
 from tests.support.shop import Shop
@@ -97,7 +101,79 @@ def the_members_of_the_imported_orders(shop: Shop, event: dict[str, Any]) -> Non
         member_store.create_member(f"old-shop-customer-{position}", member, welcome, joined)
 
 
+def the_callers_request(shop: Shop, event: dict[str, Any]) -> None:
+    claims = _claims(event)
+    a_support_request("OTHER", None, member_id=claims["sub"], email=claims["email"])
+
+
+def a_request_about_an_order(kind: str, state: OrderState) -> Callable[[Shop, dict[str, Any]], None]:
+    """The sample member's request of this kind about their order, which is in this state."""
+
+    def given(shop: Shop, event: dict[str, Any]) -> None:
+        if state is OrderState.SHIPPED:
+            a_shipped_order(shop, ORDER_NUMBER)
+        else:
+            an_order(shop, ORDER_NUMBER, state)
+        a_support_request(kind, ORDER_NUMBER)
+
+    return given
+
+
+def a_withdrawal_request_of_a_member_whose_only_order_shipped(shop: Shop, event: dict[str, Any]) -> None:
+    joined = datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC)
+    member = NewMember(
+        email=MEMBER_EMAIL, name="Yuki Tanaka", terms_version="2026-04", terms_accepted_at=joined, is_minor=False
+    )
+    member_store.create_member(
+        MEMBER_ID, member, outbox_email(emails.welcome(MEMBER_EMAIL, member.name), joined), joined
+    )
+    a_shipped_order(shop, ORDER_NUMBER)
+    a_support_request("WITHDRAWAL", None)
+
+
+def the_product_in_the_body(shop: Shop, event: dict[str, Any]) -> None:
+    the_product_in_the_path(shop, {"pathParameters": {"productId": json.loads(event["body"])["productId"]}})
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "support/ListMyRequests": Scenario(
+        datetime(2027, 1, 15, 16, 30, 10, tzinfo=UTC), the_callers_request, answers(200)
+    ),
+    "support/GetMyRequest": Scenario(datetime(2027, 1, 15, 16, 31, 2, tzinfo=UTC), the_callers_request, answers(200)),
+    "support/AddMessage": Scenario(datetime(2027, 1, 15, 16, 35, 40, tzinfo=UTC), the_callers_request, answers(200)),
+    "admin_support/GetRequest": Scenario(
+        datetime(2027, 1, 15, 16, 12, tzinfo=UTC),
+        a_request_about_an_order("CANCELLATION", OrderState.RESERVED),
+        answers(200),
+    ),
+    "admin_support/Answer": Scenario(
+        datetime(2027, 1, 15, 16, 15, tzinfo=UTC),
+        a_request_about_an_order("CANCELLATION", OrderState.RESERVED),
+        answers(200),
+    ),
+    "admin_support/Cancel": Scenario(
+        datetime(2027, 1, 15, 16, 20, tzinfo=UTC),
+        a_request_about_an_order("CANCELLATION", OrderState.RESERVED),
+        answers(200),
+    ),
+    "admin_support/SendReplacement": Scenario(
+        datetime(2027, 6, 3, 10, 12, tzinfo=UTC), a_request_about_an_order("DEFECT", OrderState.SHIPPED), answers(200)
+    ),
+    "admin_support/Withdraw": Scenario(
+        datetime(2027, 6, 14, 19, 40, tzinfo=UTC),
+        a_withdrawal_request_of_a_member_whose_only_order_shipped,
+        answers(200),
+    ),
+    "cart/AddToCart": Scenario(datetime(2026, 12, 5, 10, 21, 10, tzinfo=UTC), the_product_in_the_body, answers(200)),
+    "cart/SetQuantity": Scenario(
+        datetime(2026, 12, 5, 10, 21, 40, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
+    ),
+    "cart/RemoveLine": Scenario(
+        datetime(2026, 12, 5, 10, 22, 5, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
+    ),
+    "cart/EmptyCart": Scenario(
+        datetime(2026, 12, 5, 10, 22, 50, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
+    ),
     "orders/ListMyOrders": Scenario(
         datetime(2026, 12, 6, 18, 2, 41, tzinfo=UTC), the_callers_order(OrderState.RESERVED), answers(200)
     ),

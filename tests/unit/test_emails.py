@@ -45,6 +45,9 @@ def every_kind_of_email() -> list[emails.Email]:
         emails.replacement_shipment(
             placed.model_copy(update={"replacement_of": "01JD-3M5K-7QXZ-0000", "support_ticket": "CS-1042"})
         ),
+        emails.support_answer(
+            "alex@example.com", "SR-01JD-3M5K-7QXZ-9Z9Z", "to cancel an order", NUMBER, f"Order {NUMBER} is cancelled."
+        ),
     ]
 
 
@@ -342,3 +345,15 @@ def test_utc_text_converts_to_utc_and_says_so() -> None:
     moment = datetime(2027, 12, 31, 20, 15, tzinfo=timezone(timedelta(hours=-5)))
 
     assert emails.utc_text(moment) == "2028-01-01 01:15 UTC"
+
+
+# --- Support ---------------------------------------------------------------------------------------------
+
+
+def test_a_support_answer_quotes_the_answer_and_names_the_request() -> None:
+    # rule S1
+    email = emails.support_answer("alex@example.com", "SR-1", "your question", None, "We ship to Iceland.\nYes.")
+
+    assert email.subject == "Customer support answered your request SR-1 about your account"
+    assert "We ship to Iceland.\nYes." in email.text
+    assert email.order_number is None
