@@ -1,7 +1,9 @@
 """make demo: the guide's flow, narrated, against the local shop over HTTP.
 
-Staff add two figures, a member signs up, verifies the address from the emailed link and signs in,
-a mixed cart, the shipping date confirmed, the payment declined, the email read, the clock moved a
+Staff add two figures, a member signs up, verifies the address from the emailed link and signs
+in, a mixed cart filled on one device and read on another (the order numbers it becomes and their
+shipping, before confirming), checked out once, customer support cancelling the in-stock order at
+her request, the shipping date confirmed, the payment declined, the email read, the clock moved a
 week, the order cancelled; then a second order whose payment fails once, is re-settled in time, is
 paid and ships.
 
@@ -122,24 +124,19 @@ def walk(client: ShopClient) -> str:
     alice = client.sign_in(member, PASSWORD)
     story.detail(f"token {alice[:24]}...")
 
-    story.say("Her cart mixes the pre-order and two in-stock figures; she confirms once (card tok_declined).")
-    cart = {
-        "items": [{"productId": figures.preorder, "quantity": 1}, {"productId": figures.in_stock, "quantity": 2}],
-        "shippingAddress": ADDRESS,
-        "billingAddress": ADDRESS,
-        "paymentToken": "tok_declined",
-    }
-    placed = expect(
-        client.call("POST", "/checkout", cart, token=alice, headers={"Idempotency-Key": str(uuid.uuid4())}),
-        201,
-        "checkout",
-    )
+    placed = checks_out_her_cart(client, story, figures, alice)
     story.detail(placed["message"])
     for order in placed["orders"]:
         story.detail(f"order {order['orderNumber']} ({order['kind']}): total ${order['totalCents'] / 100:.2f}")
+    story.detail(
+        f"lines left in the cart: {len(expect(client.call('GET', '/cart', token=alice), 200, 'cart')['lines'])}"
+    )
     preorder = next(o["orderNumber"] for o in placed["orders"] if o["kind"] == "PREORDER")
+    in_stock = next(o["orderNumber"] for o in placed["orders"] if o["kind"] == "IN_STOCK")
     client.wait_for_mail(member, f"Order confirmation {preorder}")
     story.new_mail()
+
+    support_cancels_at_her_request(client, story, alice, staff, in_stock)
 
     story.say("Staff confirm the pre-order's shipping date; payment is requested and the card is declined.")
     expect(
@@ -167,6 +164,55 @@ def walk(client: ShopClient) -> str:
 
     second_order_is_resettled_and_ships(client, story, figures, alice, staff)
     return member
+
+
+def checks_out_her_cart(client: ShopClient, story: Narrator, figures: Figures, alice: str) -> Any:
+    """C3: the cart filled on one device, read on another with what it will become, then checked out."""
+    story.say('On her phone she presses "Pre-order Now" for a figure and "Add to Cart" for two others.')
+    for product_id, quantity in [(figures.preorder, 1), (figures.in_stock, 2)]:
+        body = {"productId": product_id, "quantity": quantity}
+        expect(client.call("POST", "/cart/items", body, token=alice), 200, f"add {product_id} to the cart")
+
+    story.say("On her laptop the same cart shows what it will become before she confirms.")
+    cart = expect(client.call("GET", "/cart?country=FR", token=alice), 200, "the cart")
+    for line in cart["lines"]:
+        story.detail(
+            f"{line['quantity']} x {line['name']} at ${line['unitPriceCents'] / 100:.2f} ({line['stockState']})"
+        )
+    story.detail(
+        f"{cart['orderCount']} order numbers, shipping ${cart['shippingFeeCents'] / 100:.2f}, "
+        f"total ${cart['grandTotalCents'] / 100:.2f}, problems: {len(cart['problems'])}"
+    )
+
+    story.say("She proceeds to purchase the cart, confirming once (card tok_declined); the cart is emptied.")
+    purchase = {"shippingAddress": ADDRESS, "billingAddress": ADDRESS, "paymentToken": "tok_declined"}
+    return expect(
+        client.call("POST", "/checkout", purchase, token=alice, headers={"Idempotency-Key": str(uuid.uuid4())}),
+        201,
+        "checkout",
+    )
+
+
+def support_cancels_at_her_request(client: ShopClient, story: Narrator, alice: str, staff: str, number: str) -> None:
+    story.say(f"She asks customer support to cancel order {number}: she bought those figures elsewhere.")
+    asked = {"kind": "CANCELLATION", "orderNumber": number, "message": "Please cancel it: I found them elsewhere."}
+    request_id = expect(client.call("POST", "/support-requests", asked, token=alice), 201, "support request")[
+        "requestId"
+    ]
+    story.detail(f"request {request_id} is open")
+
+    story.say("Staff find it in the open queue, oldest first, and cancel the order through it.")
+    queue = expect(client.call("GET", "/admin/support-requests", token=staff), 200, "support queue")["requests"]
+    story.detail(f"oldest open requests: {', '.join(r['requestId'] + ' ' + r['kind'] for r in queue[:5])}")
+    action = {"reason": "CUSTOMER_REQUEST", "message": "Done: nothing was charged."}
+    done = expect(
+        client.call("POST", f"/admin/support-requests/{request_id}/cancellation", action, token=staff),
+        200,
+        "cancellation through support",
+    )
+    story.detail(f"request {request_id} is {done['state']}: {done['resolution']['action']} {number}")
+    client.wait_for_mail(story.member, f"Customer support answered your request {request_id}")
+    story.new_mail()
 
 
 def second_order_is_resettled_and_ships(

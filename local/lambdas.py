@@ -190,6 +190,10 @@ class StreamPump:
         while self._new_records():
             pass
 
+    def start_over(self) -> None:
+        """Read the stream from its oldest record again: the handler tests empty it between tests."""
+        self._positions.clear()
+
     def step(self) -> int:
         """Deliver what is new; returns how many records were read."""
         records = self._new_records()

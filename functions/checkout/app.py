@@ -1,4 +1,8 @@
-"""POST /checkout: a signed-in member's cart becomes orders, once, however often it is submitted (O8)."""
+"""POST /checkout: a signed-in member's cart becomes orders, once, however often it is submitted (O8).
+
+The cart is the `items` the request lists or, without them, the member's saved cart (C3), whose ordered
+lines leave it with the checkout.
+"""
 
 from __future__ import annotations
 
@@ -33,11 +37,14 @@ idempotency = IdempotencyConfig(
 
 
 class CheckoutRequest(BaseModel):
-    """What the member confirms (O13): the cart, where it goes, who pays and with what."""
+    """What the member confirms (O13): the cart, where it goes, who pays and with what.
+
+    Without `items`, the member's saved cart (C3) as it is when the checkout runs.
+    """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    items: list[CartLine] = Field(min_length=1, max_length=MAX_DISTINCT_PRODUCTS * 5)
+    items: list[CartLine] | None = Field(default=None, min_length=1, max_length=MAX_DISTINCT_PRODUCTS * 5)
     shipping_address: Address = Field(alias="shippingAddress")
     billing_address: Address = Field(alias="billingAddress")
     payment_token: PaymentToken = Field(alias="paymentToken")

@@ -26,8 +26,10 @@ def output_file() -> Path:
     return Path(tempfile.gettempdir()) / f"preorder-shop-e2e-{free_port()}.log"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def local_shop() -> Iterator[ShopClient]:
+    """One local stack for the end-to-end tests, stopped when they are done: left running, its pumps would
+    poll moto (a third of a core when idle) while the rest of the suite runs."""
     with shop_process(free_port(), free_port(), output_file()) as client:
         yield client
 
@@ -41,6 +43,6 @@ def shop_of_its_own() -> Iterator[tuple[ShopClient, Path]]:
         yield client, output
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def staff_token(local_shop: ShopClient) -> str:
     return local_shop.sign_in(STAFF_EMAIL, STAFF_PASSWORD)

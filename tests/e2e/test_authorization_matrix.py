@@ -17,14 +17,18 @@ from local.client import ShopClient
 from local.template import Route, load
 from tests.e2e.support import ADDRESS, cart, new_member, new_product
 
-# Valid bodies for a member's order routes, so that "another member" is refused for the order's sake
-# (404), not for the body's. A new route under /orders/{orderNumber} must be listed here.
+# Valid bodies for a member's order and support-request routes, so that "another member" is refused for the
+# order's or the request's sake (404), not for the body's. A new route under /orders/{orderNumber} or
+# /support-requests/{requestId} must be listed here.
 ORDER_ROUTE_BODIES: dict[tuple[str, str], Any] = {
     ("GET", "/orders/{orderNumber}"): None,
     ("POST", "/orders/{orderNumber}/resettlement"): {"paymentToken": "tok_success_2"},
     ("PUT", "/orders/{orderNumber}/payment-method"): {"paymentToken": "tok_success_2"},
     ("PUT", "/orders/{orderNumber}/shipping-address"): ADDRESS,
+    ("GET", "/support-requests/{requestId}"): None,
+    ("POST", "/support-requests/{requestId}/messages"): {"message": "Is this mine?"},
 }
+OWN_RESOURCES = ("{orderNumber}", "{requestId}")
 # Routes that refuse a kind of caller on purpose, beyond the /admin rule.
 DELIBERATE_REFUSALS = {("DELETE", "/account", "staff"): 403}  # rule M5: staff accounts are not withdrawn here
 
@@ -54,9 +58,12 @@ def callers(local_shop: ShopClient, staff_token: str) -> dict[str, Any]:
         "POST", "/checkout", cart((product["productId"], 1)), token=owner, headers={"Idempotency-Key": "matrix"}
     )
     assert placed.status == 201, placed
+    asked = local_shop.call("POST", "/support-requests", {"kind": "OTHER", "message": "Hello"}, token=owner)
+    assert asked.status == 201, asked
     past = int(time.time()) - 7200
     return {
         "order": placed.body["orders"][0]["orderNumber"],
+        "request": asked.body["requestId"],
         "product": product["productId"],
         "anonymous": None,
         "member": owner,
@@ -68,7 +75,11 @@ def callers(local_shop: ShopClient, staff_token: str) -> dict[str, Any]:
 
 
 def _path(route: Route, callers: dict[str, Any]) -> str:
-    path = route.path.replace("{orderNumber}", callers["order"]).replace("{productId}", callers["product"])
+    path = (
+        route.path.replace("{orderNumber}", callers["order"])
+        .replace("{productId}", callers["product"])
+        .replace("{requestId}", callers["request"])
+    )
     assert "{" not in path, f"the matrix does not know how to fill {route.path}"
     return path
 
@@ -84,7 +95,7 @@ def _expected(route: Route, caller: str) -> str:
         return "401"
     if route.path.startswith("/admin"):
         return "in" if caller == "staff" else "403"
-    if caller == "another member" and "{orderNumber}" in route.path:
+    if caller == "another member" and any(resource in route.path for resource in OWN_RESOURCES):
         return "404"
     return "in"
 
@@ -126,6 +137,10 @@ def test_withdrawal_answers_each_caller_as_its_rights_give(
 
 
 def test_every_order_route_of_a_member_has_a_body_for_the_other_member_case() -> None:
-    member_order_routes = {(r.method, r.path) for r in load().routes() if re.match(r"^/orders/\{orderNumber\}", r.path)}
+    member_order_routes = {
+        (r.method, r.path)
+        for r in load().routes()
+        if re.match(r"^/(orders/\{orderNumber\}|support-requests/\{requestId\})", r.path)
+    }
 
     assert member_order_routes <= set(ORDER_ROUTE_BODIES)

@@ -18,7 +18,9 @@ def try_it_script() -> str:
     return next(block for block in blocks if block.startswith("# try-it"))
 
 
-def test_the_readme_tour_signs_up_checks_out_and_sees_the_order_cancelled(local_shop: ShopClient, tmp_path) -> None:
+def test_the_readme_tour_signs_up_fills_the_cart_checks_it_out_and_sees_the_order_cancelled(
+    local_shop: ShopClient, tmp_path
+) -> None:
     # given the README's commands, pointed at this test's shop instead of port 3000
     script = (
         try_it_script()
@@ -39,6 +41,8 @@ def test_the_readme_tour_signs_up_checks_out_and_sees_the_order_cancelled(local_
 
     # then every step worked and the mailbox tells the story
     assert result.returncode == 0, result.stderr
+    assert '"orderCount":2' in result.stdout  # the cart, before confirming
+    assert '"shippingFeeCents":3600' in result.stdout
     assert "Your order has been processed successfully" in result.stdout
     assert re.search(r"alice@example.com: Payment failed for order [0-9A-Z-]+: please re-settle by", result.stdout)
     assert re.search(r"alice@example.com: Order [0-9A-Z-]+ has been cancelled", result.stdout)

@@ -82,6 +82,10 @@ def test_make_demo_passes_three_times_in_a_row_on_one_running_shop(local_shop: S
 
     assert [run.returncode for run in runs] == [0, 0, 0], [run.stdout[-2000:] + run.stderr for run in runs]
     assert all("has shipped" in run.stdout and "My Account lists every email" in run.stdout for run in runs)
+    # rule C3, rule S1: each walk previews the cart, empties it by checking out, and is helped by support
+    assert all("2 order numbers, shipping $36.00" in run.stdout for run in runs)
+    assert all("lines left in the cart: 0" in run.stdout for run in runs)
+    assert all("Customer support answered your request SR-" in run.stdout for run in runs)
     walkers = {re.search(r"Alice signs up as (\S+) ", run.stdout).group(1) for run in runs}  # type: ignore[union-attr]
     assert len(walkers) == 3
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.builders import in_stock, preorder
-from tests.support.shop import Member, Shop
+from tests.support.shop import ApiWithoutAws, Member, Shop
 
 
 def product_body(**changes: Any) -> dict[str, Any]:
@@ -44,8 +44,8 @@ def test_the_catalogue_is_paged_with_a_cursor(shop: Shop) -> None:
     assert rest.body["nextCursor"] is None
 
 
-def test_a_page_size_over_one_hundred_is_refused_naming_the_parameter(shop: Shop) -> None:
-    answer = shop.call("GET", "/products", query={"limit": "1000"})
+def test_a_page_size_over_one_hundred_is_refused_naming_the_parameter(api: ApiWithoutAws) -> None:
+    answer = api.call("GET", "/products", query={"limit": "1000"})
 
     assert answer.status == 422
     assert answer.body["errors"][0]["field"] == "limit"
@@ -86,20 +86,20 @@ def test_staff_create_a_product(shop: Shop, staff: Member) -> None:
     assert shop.product("miku-winter-2027").unit_price_cents == 18_900
 
 
-def test_a_price_in_dollars_with_cents_is_refused(shop: Shop, staff: Member) -> None:
+def test_a_price_in_dollars_with_cents_is_refused(api: ApiWithoutAws, staff: Member) -> None:
     # rule C1: integer cents, never floats
-    answer = shop.call("POST", "/admin/products", product_body(unitPriceCents=189.99), member=staff)
+    answer = api.call("POST", "/admin/products", product_body(unitPriceCents=189.99), member=staff)
 
     assert answer.status == 422
     assert answer.body["errors"][0]["field"] == "unitPriceCents"
 
 
-def test_a_preorder_without_a_closing_time_is_refused(shop: Shop, staff: Member) -> None:
+def test_a_preorder_without_a_closing_time_is_refused(api: ApiWithoutAws, staff: Member) -> None:
     # rule C1
     body = product_body()
     del body["preorderClosesAt"]
 
-    answer = shop.call("POST", "/admin/products", body, member=staff)
+    answer = api.call("POST", "/admin/products", body, member=staff)
 
     assert answer.status == 422
     assert "preorderClosesAt" in answer.body["message"]
@@ -111,13 +111,6 @@ def test_creating_a_product_that_exists_is_a_409(shop: Shop, staff: Member) -> N
     again = shop.call("POST", "/admin/products", product_body(), member=staff)
 
     assert again.status == 409
-
-
-def test_a_member_who_is_not_staff_cannot_create_products(shop: Shop, alice: Member) -> None:
-    answer = shop.call("POST", "/admin/products", product_body(), member=alice)
-
-    assert answer.status == 403
-    assert answer.body["code"] == "FORBIDDEN"
 
 
 def test_staff_restock_an_in_stock_product(shop: Shop, staff: Member) -> None:
@@ -152,14 +145,9 @@ def test_updating_an_unknown_product_is_a_404(shop: Shop, staff: Member) -> None
     assert shop.call("PATCH", "/admin/products/nope", {"name": "x"}, member=staff).status == 404
 
 
-def test_a_cursor_that_was_not_given_by_the_shop_is_a_400(shop: Shop) -> None:
-    answer = shop.call("GET", "/products", query={"cursor": "eyJQSyI6IHsiTiI6ICIxIn19"})
+def test_a_cursor_that_was_not_given_by_the_shop_is_a_400(api: ApiWithoutAws) -> None:
+    answer = api.call("GET", "/products", query={"cursor": "eyJQSyI6IHsiTiI6ICIxIn19"})
 
     assert answer.status == 400
     assert answer.body["field"] == "cursor"
-
-
-def test_a_member_who_is_not_staff_is_refused_before_the_payload_is_read(shop: Shop, alice: Member) -> None:
-    answer = shop.call("POST", "/admin/products", {}, member=alice)
-
-    assert answer.status == 403
+    assert api.aws_calls == []

@@ -11,6 +11,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.models import DynamoDBBackend
 from use_cases import shipping_dates
 
+from local.template import load
 from shop_aws import clients, ses, sqs
 from shop_aws.dynamodb import orders as order_store
 from tests.support.builders import cart, in_stock, preorder
@@ -40,8 +41,8 @@ def test_an_email_that_never_goes_out_lands_in_the_dead_letter_queue(shop: Shop,
     assert parked[0]["keys"][0]["PK"]["S"].startswith("OUTBOX#")
 
 
-def test_the_dead_letter_queue_has_an_alarm(shop: Shop) -> None:
-    alarms = shop.stack.template.of_type("AWS::CloudWatch::Alarm")
+def test_the_dead_letter_queue_has_an_alarm() -> None:
+    alarms = load().of_type("AWS::CloudWatch::Alarm")
     watched = {alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for alarm in alarms.values()}
 
     assert "OutboxDeadLetterQueue" in watched

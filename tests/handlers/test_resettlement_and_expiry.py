@@ -91,12 +91,6 @@ def test_an_order_number_typed_in_lowercase_without_dashes_is_understood(shop: S
     assert answer.status == 202
 
 
-def test_a_malformed_order_number_is_a_400(shop: Shop, alice: Member) -> None:
-    answer = resettle(shop, alice, "not-an-order")
-
-    assert answer.status == 400
-
-
 def test_the_schedule_cancels_an_order_at_seven_days(shop: Shop, alice: Member) -> None:
     # rule L6
     number = order_with_failed_payment(shop, alice)

@@ -36,14 +36,18 @@ from shop_aws.dynamodb import passwords as password_store
 from shop_aws.dynamodb.outbox import outbox_email
 from tests.handlers.test_sample_events import (
     MEMBER_EMAIL,
+    MEMBER_ID,
     ORDER_NUMBER,
     SAMPLES,
     Scenario,
     a_member_profile,
     a_paid_order,
     a_shipped_order,
+    a_support_request,
+    a_verified_member_profile,
     an_order,
     answers,
+    the_callers_cart_with_the_product,
     the_product_in_the_path,
 )
 from tests.support.shop import Shop
@@ -112,6 +116,34 @@ def the_members_of_the_imported_orders(shop: Shop, event: dict[str, Any]) -> Non
         member_store.create_member(f"old-shop-customer-{position}", member, welcome, joined)
 
 
+def the_callers_request(shop: Shop, event: dict[str, Any]) -> None:
+    claims = _claims(event)
+    a_support_request("OTHER", None, member_id=claims["sub"], email=claims["email"])
+
+
+def a_request_about_an_order(kind: str, state: OrderState) -> Callable[[Shop, dict[str, Any]], None]:
+    """The sample member's request of this kind about their order, which is in this state."""
+
+    def given(shop: Shop, event: dict[str, Any]) -> None:
+        if state is OrderState.SHIPPED:
+            a_shipped_order(shop, ORDER_NUMBER)
+        else:
+            an_order(shop, ORDER_NUMBER, state)
+        a_support_request(kind, ORDER_NUMBER)
+
+    return given
+
+
+def a_withdrawal_request_of_a_member_whose_only_order_shipped(shop: Shop, event: dict[str, Any]) -> None:
+    a_verified_member_profile(MEMBER_ID, datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC))
+    a_shipped_order(shop, ORDER_NUMBER)
+    a_support_request("WITHDRAWAL", None)
+
+
+def the_product_in_the_body(shop: Shop, event: dict[str, Any]) -> None:
+    the_product_in_the_path(shop, {"pathParameters": {"productId": json.loads(event["body"])["productId"]}})
+
+
 def a_session_with_the_refresh_token(shop: Shop, event: dict[str, Any]) -> None:
     """The member signed in an hour ago and the pool issued the sample's refresh token (put into moto's pool:
     moto makes up its own tokens)."""
@@ -164,6 +196,44 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "passwords/ConfirmPasswordReset": Scenario(
         datetime(2027, 3, 2, 18, 14, 27, tzinfo=UTC), the_reset_asked_with_the_code, answers(200)
+    ),
+    "support/ListMyRequests": Scenario(
+        datetime(2027, 1, 15, 16, 30, 10, tzinfo=UTC), the_callers_request, answers(200)
+    ),
+    "support/GetMyRequest": Scenario(datetime(2027, 1, 15, 16, 31, 2, tzinfo=UTC), the_callers_request, answers(200)),
+    "support/AddMessage": Scenario(datetime(2027, 1, 15, 16, 35, 40, tzinfo=UTC), the_callers_request, answers(200)),
+    "admin_support/GetRequest": Scenario(
+        datetime(2027, 1, 15, 16, 12, tzinfo=UTC),
+        a_request_about_an_order("CANCELLATION", OrderState.RESERVED),
+        answers(200),
+    ),
+    "admin_support/Answer": Scenario(
+        datetime(2027, 1, 15, 16, 15, tzinfo=UTC),
+        a_request_about_an_order("CANCELLATION", OrderState.RESERVED),
+        answers(200),
+    ),
+    "admin_support/Cancel": Scenario(
+        datetime(2027, 1, 15, 16, 20, tzinfo=UTC),
+        a_request_about_an_order("CANCELLATION", OrderState.RESERVED),
+        answers(200),
+    ),
+    "admin_support/SendReplacement": Scenario(
+        datetime(2027, 6, 3, 10, 12, tzinfo=UTC), a_request_about_an_order("DEFECT", OrderState.SHIPPED), answers(200)
+    ),
+    "admin_support/Withdraw": Scenario(
+        datetime(2027, 6, 14, 19, 40, tzinfo=UTC),
+        a_withdrawal_request_of_a_member_whose_only_order_shipped,
+        answers(200),
+    ),
+    "cart/AddToCart": Scenario(datetime(2026, 12, 5, 10, 21, 10, tzinfo=UTC), the_product_in_the_body, answers(200)),
+    "cart/SetQuantity": Scenario(
+        datetime(2026, 12, 5, 10, 21, 40, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
+    ),
+    "cart/RemoveLine": Scenario(
+        datetime(2026, 12, 5, 10, 22, 5, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
+    ),
+    "cart/EmptyCart": Scenario(
+        datetime(2026, 12, 5, 10, 22, 50, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)
     ),
     "orders/ListMyOrders": Scenario(
         datetime(2026, 12, 6, 18, 2, 41, tzinfo=UTC), the_callers_order(OrderState.RESERVED), answers(200)

@@ -20,6 +20,7 @@ from use_cases import email_verification
 from local.patterns import matches
 from local.template import ROOT, Resolver, load
 from shop import emails
+from shop.cart import CartItem, LineChange
 from shop.catalogue import Product, ProductKind
 from shop.credentials import VERIFICATION_EMAILS, VERIFICATION_LINK_VALIDITY, VerificationLink, record_send
 from shop.members import NewMember
@@ -36,9 +37,10 @@ from shop.orders import (
 )
 from shop.shipping_dates import dated
 from shop.support import Shipment, shipped
+from shop.support_requests import NewRequest, opened
 from shop_aws import cognito
+from shop_aws.dynamodb import carts, order_changes, support_requests, verifications
 from shop_aws.dynamodb import members as member_store
-from shop_aws.dynamodb import order_changes, verifications
 from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb.outbox import outbox_email
 from shop_aws.dynamodb.verifications import LinkToSend
@@ -170,6 +172,38 @@ def nothing(shop: Shop, event: dict[str, Any]) -> None:
 
 def the_product_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
     shop.add_product(a_preorder(_path_parameter(event, "productId")))
+
+
+# When the sample member put the figure in their cart, a few minutes before the cart samples were taken.
+ADDED_TO_CART_AT = datetime(2026, 12, 5, 10, 20, 3, tzinfo=UTC)
+
+
+def the_callers_cart_with_the_product(shop: Shop, event: dict[str, Any]) -> None:
+    """The figure (the path's, or the one the samples follow) in the caller's cart."""
+    product_id = (event.get("pathParameters") or {}).get("productId", "miku-winter-2027")
+    shop.add_product(a_preorder(product_id))
+    line = CartItem(product_id=product_id, quantity=1, added_at=ADDED_TO_CART_AT)
+    carts.write_line(_claims(event)["sub"], None, LineChange(before=None, after=line), ADDED_TO_CART_AT)
+
+
+# The support request the support samples follow: the sample member asks to cancel a duplicate order.
+REQUEST_ID = "SR-01MA-7K3Q-XN2P-4D8H"
+REQUEST_OPENED_AT = datetime(2027, 1, 15, 15, 48, 22, tzinfo=UTC)
+
+
+def a_support_request(
+    kind: str, order_number: str | None = ORDER_NUMBER, member_id: str = MEMBER_ID, email: str = MEMBER_EMAIL
+) -> None:
+    """The sample member's request of this kind (about the order the samples follow, where it names one)."""
+    asked = NewRequest(kind=kind, orderNumber=order_number, message="Please see to my order.")
+    request = opened(REQUEST_ID, member_id, email, asked, REQUEST_OPENED_AT, order_number=order_number)
+    support_requests.open_request(request)
+
+
+def the_callers_order_in_the_body(shop: Shop, event: dict[str, Any]) -> None:
+    claims = _claims(event)
+    number = _body(event)["orderNumber"]
+    an_order(shop, number, OrderState.RESERVED, member_id=claims["sub"], email=claims["email"])
 
 
 def the_products_in_the_cart(shop: Shop, event: dict[str, Any]) -> None:
@@ -326,6 +360,13 @@ SCENARIOS: dict[str, Scenario] = {
     "admin_catalogue": Scenario(datetime(2026, 11, 20, 8, 15, tzinfo=UTC), nothing, answers(201)),
     "catalogue": Scenario(datetime(2026, 12, 5, 10, 20, 3, tzinfo=UTC), the_product_in_the_path, answers(200)),
     "checkout": Scenario(datetime(2026, 12, 5, 10, 23, 45, tzinfo=UTC), the_products_in_the_cart, answers(201)),
+    "cart": Scenario(datetime(2026, 12, 5, 10, 22, 30, tzinfo=UTC), the_callers_cart_with_the_product, answers(200)),
+    "support": Scenario(REQUEST_OPENED_AT, the_callers_order_in_the_body, answers(201)),
+    "admin_support": Scenario(
+        datetime(2027, 1, 15, 16, 5, tzinfo=UTC),
+        lambda shop, _: a_support_request("CANCELLATION", ORDER_NUMBER),
+        answers(200),
+    ),
     "confirm_shipping_date": Scenario(datetime(2027, 5, 10, 8, 30, tzinfo=UTC), the_product_in_the_path, answers(202)),
     "shipping_date_worker": Scenario(
         datetime(2027, 5, 10, 8, 30, 1, tzinfo=UTC), an_open_order_of_the_queued_product, no_batch_item_failures

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from local.template import load
-from tests.support.shop import Shop
+from tests.support.shop import ShopInMoto
 
 FUNCTIONS = load().functions()
 
@@ -21,12 +21,12 @@ def test_every_functions_code_folder_holds_its_handler_module(logical_id: str) -
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
-def test_every_functions_handler_imports_and_is_callable(shop: Shop, logical_id: str) -> None:
+def test_every_functions_handler_imports_and_is_callable(shop_in_moto: ShopInMoto, logical_id: str) -> None:
     # given
     spec = FUNCTIONS[logical_id]
 
     # when
-    module = shop.functions.module(logical_id)
+    module = shop_in_moto.functions.module(logical_id)
 
     # then
     assert callable(getattr(module, spec.handler_name, None)), f"{spec.module_file} has no {spec.handler_name}"

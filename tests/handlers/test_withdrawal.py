@@ -9,7 +9,7 @@ from shop_aws.dynamodb import members as member_store
 from tests.support.accounts import sign_in
 from tests.support.builders import cart, preorder
 from tests.support.orders import PASSWORD, STAFF, a_preorder, a_shipped_order, cancel, order_of, signed_up, subjects_to
-from tests.support.shop import Member, Shop, checkout, orders_in_table
+from tests.support.shop import Api, ApiWithoutAws, Member, Shop, checkout, orders_in_table
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def member(shop: Shop) -> Member:
     return signed_up(shop, "yuki@example.com", name="Yuki Tanaka")
 
 
-def withdraw(shop: Shop, member: Member):
+def withdraw(shop: Api, member: Member):
     return shop.call("DELETE", "/account", member=member)
 
 
@@ -197,12 +197,13 @@ def test_a_withdrawal_interrupted_after_its_first_transaction_is_finished_by_ask
     assert sign_in(shop, member.email, PASSWORD).status == 401
 
 
-def test_staff_accounts_are_not_closed_from_my_account(shop: Shop) -> None:
+def test_staff_accounts_are_not_closed_from_my_account(api: ApiWithoutAws) -> None:
     # rule M5 (decision: staff accounts are closed by an administrator)
-    answer = withdraw(shop, STAFF)
+    answer = withdraw(api, STAFF)
 
     assert answer.status == 403
     assert answer.body["message"] == "Staff accounts are closed by an administrator, not from My Account."
+    assert api.aws_calls == []
 
 
 def test_a_sign_in_without_a_profile_is_a_404(shop: Shop, alice: Member) -> None:

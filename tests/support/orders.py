@@ -9,7 +9,7 @@ from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb import products as product_store
 from tests.support.accounts import verify_email
 from tests.support.builders import cart, in_stock, preorder
-from tests.support.shop import Answer, Member, Shop, checkout, confirm_shipping_date, place_preorder
+from tests.support.shop import Answer, Api, Member, Shop, checkout, confirm_shipping_date, place_preorder
 
 STAFF = Member(member_id="5d9c0e77-staff", email="staff@preorder-shop.example", staff=True)
 PASSWORD = "Figure#2027a"
@@ -57,7 +57,7 @@ def a_paid_order(shop: Shop, member: Member, product_id: str = "miku-2027", key:
     return number
 
 
-def ship(shop: Shop, number: str, carrier: str = "DHL", tracking: str = "JD014600003828") -> Answer:
+def ship(shop: Api, number: str, carrier: str = "DHL", tracking: str = "JD014600003828") -> Answer:
     body = {"carrier": carrier, "trackingNumber": tracking}
     return shop.call("POST", f"/admin/orders/{number}/shipment", body, member=STAFF)
 
@@ -69,7 +69,7 @@ def a_shipped_order(shop: Shop, member: Member, product_id: str = "miku-2027", k
     return number
 
 
-def cancel(shop: Shop, number: str, reason: str = "CUSTOMER_REQUEST", **extra: Any) -> Answer:
+def cancel(shop: Api, number: str, reason: str = "CUSTOMER_REQUEST", **extra: Any) -> Answer:
     return shop.call("POST", f"/admin/orders/{number}/cancellation", {"reason": reason, **extra}, member=STAFF)
 
 

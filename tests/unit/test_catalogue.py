@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from shop.catalogue import Product, ProductChanges, ProductKind
 from shop.errors import ProductRefused
-from tests.unit.builders import CLOSES_AT, in_stock_fields, in_stock_product, preorder_product, product_fields
+from tests.support.builders import CLOSES_AT, in_stock_fields, in_stock_product, preorder_product, product_fields
 
 # --- C1: a product -------------------------------------------------------------------------------
 

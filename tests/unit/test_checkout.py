@@ -22,11 +22,11 @@ from shop.clock import FixedClock
 from shop.errors import CheckoutRefused
 from shop.order_numbers import OrderNumbers, format_order_number
 from shop.orders import Address
-from tests.unit.builders import (
+from tests.support.builders import (
     CLOSES_AT,
     NOW,
     address,
-    cart,
+    cart_lines,
     catalogue_of,
     in_stock_product,
     order_numbers,
@@ -72,7 +72,7 @@ def codes(problems: list[Problem]) -> list[str]:
 # rule O1
 def test_a_shipping_address_in_japan_is_refused_with_a_clear_message() -> None:
     # when
-    problems = problems_of(cart(("FIG-A", 1)), destination=address("JP"))
+    problems = problems_of(cart_lines(("FIG-A", 1)), destination=address("JP"))
 
     # then
     assert problems == [
@@ -86,7 +86,7 @@ def test_a_shipping_address_in_japan_is_refused_with_a_clear_message() -> None:
 # rule O1
 def test_a_shipping_address_in_taiwan_is_refused_with_a_clear_message() -> None:
     # when
-    problems = problems_of(cart(("FIG-A", 1)), destination=address("TW"))
+    problems = problems_of(cart_lines(("FIG-A", 1)), destination=address("TW"))
 
     # then
     assert problems == [
@@ -101,7 +101,7 @@ def test_a_shipping_address_in_taiwan_is_refused_with_a_clear_message() -> None:
 def test_a_checkout_to_japan_raises_a_422_refusal() -> None:
     # when
     with pytest.raises(CheckoutRefused) as refusal:
-        plan(cart(("STK-A", 1)), destination=address("JP"))
+        plan(cart_lines(("STK-A", 1)), destination=address("JP"))
 
     # then
     assert refusal.value.status == 422
@@ -113,7 +113,7 @@ def test_a_checkout_to_japan_raises_a_422_refusal() -> None:
 # rule O1
 @pytest.mark.parametrize("country", ["US", "FR", "KR", "CN", "HK"])
 def test_a_shipping_address_elsewhere_is_served(country: str) -> None:
-    assert problems_of(cart(("FIG-A", 1)), destination=address(country)) == []
+    assert problems_of(cart_lines(("FIG-A", 1)), destination=address(country)) == []
 
 
 # --- O2: licensing ----------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_a_product_whose_licence_excludes_the_destination_is_refused_naming_it()
     catalogue = catalogue_of(preorder_product("FIG-L", name="Licensed Hero", blocked_regions=["FR"]))
 
     # when
-    problems = cart_problems(cart(("FIG-L", 1)), catalogue, address("FR"), NOW)
+    problems = cart_problems(cart_lines(("FIG-L", 1)), catalogue, address("FR"), NOW)
 
     # then
     assert problems == [
@@ -139,7 +139,7 @@ def test_a_licence_blocked_product_can_be_shipped_to_other_countries() -> None:
     catalogue = catalogue_of(preorder_product("FIG-L", name="Licensed Hero", blocked_regions=["FR"]))
 
     # when
-    problems = cart_problems(cart(("FIG-L", 1)), catalogue, address("US"), NOW)
+    problems = cart_problems(cart_lines(("FIG-L", 1)), catalogue, address("US"), NOW)
 
     # then
     assert problems == []
@@ -154,7 +154,7 @@ def test_only_the_licence_blocked_product_of_a_cart_is_named() -> None:
     )
 
     # when
-    problems = cart_problems(cart(("FIG-F", 1), ("FIG-L", 1)), catalogue, address("DE"), NOW)
+    problems = cart_problems(cart_lines(("FIG-F", 1), ("FIG-L", 1)), catalogue, address("DE"), NOW)
 
     # then
     assert [(p.code, p.product_id) for p in problems] == [("LICENCE_BLOCKED", "FIG-L")]
@@ -166,7 +166,7 @@ def test_only_the_licence_blocked_product_of_a_cart_is_named() -> None:
 # rule O3
 def test_each_preordered_product_gets_its_own_order_number() -> None:
     # when
-    result = plan(cart(("FIG-A", 1), ("FIG-B", 2), ("FIG-C", 1)))
+    result = plan(cart_lines(("FIG-A", 1), ("FIG-B", 2), ("FIG-C", 1)))
 
     # then
     assert [[line.product_id for line in order.lines] for order in result.orders] == [["FIG-A"], ["FIG-B"], ["FIG-C"]]
@@ -178,10 +178,10 @@ def test_each_preordered_product_gets_its_own_order_number() -> None:
 def test_the_same_product_in_another_checkout_gets_another_order_number() -> None:
     # given one generator, as one shop process would have
     numbers = order_numbers()
-    first = plan(cart(("FIG-A", 1)), numbers=numbers)
+    first = plan(cart_lines(("FIG-A", 1)), numbers=numbers)
 
     # when
-    second = plan(cart(("FIG-A", 1)), numbers=numbers)
+    second = plan(cart_lines(("FIG-A", 1)), numbers=numbers)
 
     # then
     assert first.orders[0].order_number != second.orders[0].order_number
@@ -190,10 +190,10 @@ def test_the_same_product_in_another_checkout_gets_another_order_number() -> Non
 # rule O3
 def test_the_same_product_checked_out_later_from_another_process_gets_another_order_number() -> None:
     # given
-    first = plan(cart(("FIG-A", 1)), numbers=order_numbers(NOW))
+    first = plan(cart_lines(("FIG-A", 1)), numbers=order_numbers(NOW))
 
     # when
-    second = plan(cart(("FIG-A", 1)), numbers=order_numbers(NOW + timedelta(seconds=1)))
+    second = plan(cart_lines(("FIG-A", 1)), numbers=order_numbers(NOW + timedelta(seconds=1)))
 
     # then
     assert first.orders[0].order_number < second.orders[0].order_number
@@ -202,7 +202,7 @@ def test_the_same_product_checked_out_later_from_another_process_gets_another_or
 # rule O3, rule O11
 def test_several_units_of_one_preordered_product_stay_in_one_order() -> None:
     # when
-    result = plan(cart(("FIG-A", 3)))
+    result = plan(cart_lines(("FIG-A", 3)))
 
     # then
     [order] = result.orders
@@ -215,7 +215,7 @@ def test_several_units_of_one_preordered_product_stay_in_one_order() -> None:
 # rule O4
 def test_all_in_stock_items_of_a_checkout_share_one_order_number() -> None:
     # when
-    result = plan(cart(("STK-A", 2), ("STK-B", 1)))
+    result = plan(cart_lines(("STK-A", 2), ("STK-B", 1)))
 
     # then
     [order] = result.orders
@@ -226,7 +226,7 @@ def test_all_in_stock_items_of_a_checkout_share_one_order_number() -> None:
 # rule O3, rule O4
 def test_a_mixed_cart_gets_one_number_per_preorder_and_one_for_the_in_stock_items() -> None:
     # when
-    result = plan(cart(("STK-A", 1), ("FIG-A", 1), ("STK-B", 2), ("FIG-B", 1)))
+    result = plan(cart_lines(("STK-A", 1), ("FIG-A", 1), ("STK-B", 2), ("FIG-B", 1)))
 
     # then
     assert [(order.kind, [line.product_id for line in order.lines]) for order in result.orders] == [
@@ -240,7 +240,7 @@ def test_a_mixed_cart_gets_one_number_per_preorder_and_one_for_the_in_stock_item
 # rule O7
 def test_the_plan_takes_the_in_stock_quantities_from_stock() -> None:
     # when
-    result = plan(cart(("STK-A", 2), ("FIG-A", 1), ("STK-B", 2)))
+    result = plan(cart_lines(("STK-A", 2), ("FIG-A", 1), ("STK-B", 2)))
 
     # then
     assert result.stock_to_take == {"STK-A": 2, "STK-B": 2}
@@ -248,7 +248,7 @@ def test_the_plan_takes_the_in_stock_quantities_from_stock() -> None:
 
 # rule O7
 def test_a_preorder_only_checkout_takes_nothing_from_stock() -> None:
-    assert plan(cart(("FIG-A", 1))).stock_to_take == {}
+    assert plan(cart_lines(("FIG-A", 1))).stock_to_take == {}
 
 
 # --- O5: $18.00 per order number ----------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def test_a_preorder_only_checkout_takes_nothing_from_stock() -> None:
 # rule O5
 def test_each_order_number_carries_18_dollars_of_shipping() -> None:
     # when
-    result = plan(cart(("FIG-A", 1), ("FIG-B", 1), ("STK-A", 1), ("STK-B", 1)))
+    result = plan(cart_lines(("FIG-A", 1), ("FIG-B", 1), ("STK-A", 1), ("STK-B", 1)))
 
     # then
     assert [order.shipping_fee_cents for order in result.orders] == [1800, 1800, 1800]
@@ -266,7 +266,7 @@ def test_each_order_number_carries_18_dollars_of_shipping() -> None:
 # rule O5
 def test_the_totals_add_items_and_shipping_per_order_number() -> None:
     # given 2 x $120.00 pre-ordered; in stock 1 x $45.00 and 2 x $12.00
-    lines = cart(("FIG-A", 2), ("STK-A", 1), ("STK-B", 2))
+    lines = cart_lines(("FIG-A", 2), ("STK-A", 1), ("STK-B", 2))
 
     # when
     result = plan(lines)
@@ -282,7 +282,7 @@ def test_the_totals_add_items_and_shipping_per_order_number() -> None:
 # rule O9
 def test_the_order_lines_carry_the_product_name_price_and_release_date() -> None:
     # when
-    [order] = plan(cart(("FIG-B", 2))).orders
+    [order] = plan(cart_lines(("FIG-B", 2))).orders
 
     # then
     [line] = order.lines
@@ -302,7 +302,7 @@ def test_the_order_lines_carry_the_product_name_price_and_release_date() -> None
 # rule O6
 def test_a_quantity_over_the_reservation_limit_is_refused_naming_product_and_limit() -> None:
     # when
-    problems = problems_of(cart(("FIG-B", 3)))
+    problems = problems_of(cart_lines(("FIG-B", 3)))
 
     # then
     assert problems == [
@@ -312,13 +312,13 @@ def test_a_quantity_over_the_reservation_limit_is_refused_naming_product_and_lim
 
 # rule O6
 def test_a_quantity_at_the_reservation_limit_is_accepted() -> None:
-    assert problems_of(cart(("FIG-B", 2))) == []
+    assert problems_of(cart_lines(("FIG-B", 2))) == []
 
 
 # rule O6
 def test_an_in_stock_quantity_over_the_reservation_limit_is_refused() -> None:
     # given a limit of 5 and a stock of 10
-    problems = problems_of(cart(("STK-A", 6)))
+    problems = problems_of(cart_lines(("STK-A", 6)))
 
     # then
     assert [(p.code, p.product_id) for p in problems] == [("OVER_RESERVATION_LIMIT", "STK-A")]
@@ -333,7 +333,7 @@ def many_products(count: int) -> dict[str, Product]:
 def test_a_checkout_of_twenty_distinct_products_is_accepted() -> None:
     # given
     catalogue = many_products(MAX_DISTINCT_PRODUCTS)
-    lines = cart(*((product_id, 1) for product_id in catalogue))
+    lines = cart_lines(*((product_id, 1) for product_id in catalogue))
 
     # when
     result = plan(lines, catalogue=catalogue)
@@ -346,7 +346,7 @@ def test_a_checkout_of_twenty_distinct_products_is_accepted() -> None:
 def test_a_checkout_of_twenty_one_distinct_products_is_refused() -> None:
     # given
     catalogue = many_products(MAX_DISTINCT_PRODUCTS + 1)
-    lines = cart(*((product_id, 1) for product_id in catalogue))
+    lines = cart_lines(*((product_id, 1) for product_id in catalogue))
 
     # when
     problems = cart_problems(lines, catalogue, address("US"), NOW)
@@ -363,7 +363,7 @@ def test_a_checkout_of_twenty_one_distinct_products_is_refused() -> None:
 # rule O7
 def test_a_preorder_is_refused_at_its_closing_time() -> None:
     # when
-    problems = problems_of(cart(("FIG-A", 1)), at=CLOSES_AT)
+    problems = problems_of(cart_lines(("FIG-A", 1)), at=CLOSES_AT)
 
     # then
     assert problems == [Problem("PREORDER_CLOSED", "Pre-orders for Rin Figure are closed.", "FIG-A")]
@@ -371,20 +371,20 @@ def test_a_preorder_is_refused_at_its_closing_time() -> None:
 
 # rule O7
 def test_a_preorder_is_refused_after_its_closing_time() -> None:
-    problems = problems_of(cart(("FIG-A", 1)), at=CLOSES_AT + timedelta(days=1))
+    problems = problems_of(cart_lines(("FIG-A", 1)), at=CLOSES_AT + timedelta(days=1))
 
     assert codes(problems) == ["PREORDER_CLOSED"]
 
 
 # rule O7
 def test_a_preorder_is_accepted_just_before_its_closing_time() -> None:
-    assert problems_of(cart(("FIG-A", 1)), at=CLOSES_AT - timedelta(milliseconds=1)) == []
+    assert problems_of(cart_lines(("FIG-A", 1)), at=CLOSES_AT - timedelta(milliseconds=1)) == []
 
 
 # rule O7
 def test_an_in_stock_quantity_above_the_stock_is_refused() -> None:
     # given a stock of 2
-    problems = problems_of(cart(("STK-B", 3)))
+    problems = problems_of(cart_lines(("STK-B", 3)))
 
     # then
     assert problems == [Problem("SOLD_OUT", "Only 2 of Keychain left.", "STK-B")]
@@ -392,7 +392,7 @@ def test_an_in_stock_quantity_above_the_stock_is_refused() -> None:
 
 # rule O7
 def test_an_in_stock_quantity_equal_to_the_stock_is_accepted() -> None:
-    assert problems_of(cart(("STK-B", 2))) == []
+    assert problems_of(cart_lines(("STK-B", 2))) == []
 
 
 # rule O7
@@ -401,7 +401,7 @@ def test_an_in_stock_product_with_no_stock_is_refused_as_sold_out() -> None:
     catalogue = catalogue_of(in_stock_product("STK-Z", name="Rare Pin", stock=0))
 
     # when
-    problems = cart_problems(cart(("STK-Z", 1)), catalogue, address("US"), NOW)
+    problems = cart_problems(cart_lines(("STK-Z", 1)), catalogue, address("US"), NOW)
 
     # then
     assert problems == [Problem("SOLD_OUT", "Rare Pin is sold out.", "STK-Z")]
@@ -413,7 +413,7 @@ def test_an_in_stock_product_with_no_stock_is_refused_as_sold_out() -> None:
 # rule O6: listing a product twice would otherwise slip past its reservation limit
 def test_a_product_listed_twice_is_refused() -> None:
     # when
-    problems = problems_of(cart(("FIG-A", 1), ("FIG-A", 2)))
+    problems = problems_of(cart_lines(("FIG-A", 1), ("FIG-A", 2)))
 
     # then
     assert problems == [
@@ -426,7 +426,7 @@ def test_a_product_listed_twice_is_refused() -> None:
 
 
 def test_an_unknown_product_is_refused_naming_it() -> None:
-    problems = problems_of(cart(("NOPE-1", 1)))
+    problems = problems_of(cart_lines(("NOPE-1", 1)))
 
     assert problems == [Problem("UNKNOWN_PRODUCT", "There is no product NOPE-1.", "NOPE-1")]
 
@@ -445,7 +445,7 @@ def test_every_problem_of_a_cart_is_listed_in_one_refusal() -> None:
         in_stock_product("STK-B", name="Keychain", stock=2),
         preorder_product("FIG-L", name="Licensed Hero", blocked_regions=["JP"]),
     )
-    lines = cart(("FIG-A", 2), ("FIG-X", 1), ("STK-B", 3), ("NOPE-1", 1), ("FIG-A", 1), ("FIG-L", 1))
+    lines = cart_lines(("FIG-A", 2), ("FIG-X", 1), ("STK-B", 3), ("NOPE-1", 1), ("FIG-A", 1), ("FIG-L", 1))
 
     # when
     with pytest.raises(CheckoutRefused) as refusal:
@@ -466,7 +466,7 @@ def test_every_problem_of_a_cart_is_listed_in_one_refusal() -> None:
 # rule O6, rule O7
 def test_one_line_breaking_two_rules_lists_both() -> None:
     # given a limit of 5 and a stock of 2
-    problems = problems_of(cart(("STK-B", 6)))
+    problems = problems_of(cart_lines(("STK-B", 6)))
 
     # then
     assert codes(problems) == ["OVER_RESERVATION_LIMIT", "SOLD_OUT"]
@@ -476,7 +476,7 @@ def test_one_line_breaking_two_rules_lists_both() -> None:
 def test_the_refusal_message_gathers_every_problem_message() -> None:
     # when
     with pytest.raises(CheckoutRefused) as refusal:
-        plan(cart(("STK-B", 3)), destination=address("TW"))
+        plan(cart_lines(("STK-B", 3)), destination=address("TW"))
 
     # then
     assert refusal.value.message == (
@@ -491,10 +491,10 @@ def test_a_refused_checkout_uses_up_no_order_number() -> None:
     # given a generator whose random part is always 7, so a second number in the same millisecond would end in 8
     numbers = OrderNumbers(FixedClock(NOW), random_source=lambda _bound: 7)
     with pytest.raises(CheckoutRefused):
-        plan(cart(("FIG-A", 9)), numbers=numbers)
+        plan(cart_lines(("FIG-A", 9)), numbers=numbers)
 
     # when
-    [order] = plan(cart(("FIG-A", 1)), numbers=numbers).orders
+    [order] = plan(cart_lines(("FIG-A", 1)), numbers=numbers).orders
 
     # then it is the generator's first number
     now_millis = (NOW - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)
@@ -518,7 +518,7 @@ def test_the_success_message_is_the_guides_text_exactly() -> None:
 # rule O11
 def test_no_order_mixes_preordered_and_in_stock_products() -> None:
     # when
-    result = plan(cart(("FIG-A", 1), ("STK-A", 1), ("FIG-B", 1), ("STK-B", 1)))
+    result = plan(cart_lines(("FIG-A", 1), ("STK-A", 1), ("FIG-B", 1), ("STK-B", 1)))
 
     # then
     kinds_per_order = [{CATALOGUE[line.product_id].kind for line in order.lines} for order in result.orders]

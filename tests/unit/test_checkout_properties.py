@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from shop.catalogue import MAX_PRICE_CENTS, Product, ProductKind
 from shop.checkout import MAX_DISTINCT_PRODUCTS, CartLine, CheckoutPlan, plan_checkout
 from shop.order_numbers import OrderNumbers
-from tests.unit.builders import NOW, address, catalogue_of, in_stock_product, order_numbers, preorder_product
+from tests.support.builders import NOW, address, catalogue_of, in_stock_product, order_numbers, preorder_product
 
 DESTINATION = address("US")
 

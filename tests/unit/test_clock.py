@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shop.clock import FixedClock, SystemClock, as_utc, iso, parse_iso
-from tests.unit.builders import NOW
+from tests.support.builders import NOW
 
 TOKYO = timezone(timedelta(hours=9))
 # Aware times from 1970 to 9999 (four-digit years), in UTC or another zone.

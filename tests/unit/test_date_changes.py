@@ -11,7 +11,7 @@ from shop.errors import IllegalTransition, ProductRefused
 from shop.orders import OrderState, reminder_due
 from shop.release_dates import ReleaseDateChange, check_release_date_change, line_to_announce
 from shop.shipping_dates import DateAction, check_can_date, shipping_date_action
-from tests.unit.builders import NOW, order, order_line, preorder_product
+from tests.support.builders import NOW, order, order_line, preorder_product
 
 S = OrderState
 DATED = [S.SHIPPING_DATE_CONFIRMED, S.SETTLEMENT_PENDING, S.PAYMENT_FAILED, S.PAID]

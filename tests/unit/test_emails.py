@@ -11,7 +11,7 @@ import pytest
 from shop import emails
 from shop.checkout import SUCCESS_MESSAGE
 from shop.orders import Order
-from tests.unit.builders import order, order_line
+from tests.support.builders import order, order_line
 
 NUMBER = "01JD-3M5K-7QXZ-4T2A"
 # Any $placeholder a template forgot to fill (money is "$1,234.05", which this does not match).
@@ -44,6 +44,9 @@ def every_kind_of_email() -> list[emails.Email]:
         emails.payment_method_changed(placed),
         emails.replacement_shipment(
             placed.model_copy(update={"replacement_of": "01JD-3M5K-7QXZ-0000", "support_ticket": "CS-1042"})
+        ),
+        emails.support_answer(
+            "alex@example.com", "SR-01JD-3M5K-7QXZ-9Z9Z", "to cancel an order", NUMBER, f"Order {NUMBER} is cancelled."
         ),
     ]
 
@@ -342,3 +345,15 @@ def test_utc_text_converts_to_utc_and_says_so() -> None:
     moment = datetime(2027, 12, 31, 20, 15, tzinfo=timezone(timedelta(hours=-5)))
 
     assert emails.utc_text(moment) == "2028-01-01 01:15 UTC"
+
+
+# --- Support ---------------------------------------------------------------------------------------------
+
+
+def test_a_support_answer_quotes_the_answer_and_names_the_request() -> None:
+    # rule S1
+    email = emails.support_answer("alex@example.com", "SR-1", "your question", None, "We ship to Iceland.\nYes.")
+
+    assert email.subject == "Customer support answered your request SR-1 about your account"
+    assert "We ship to Iceland.\nYes." in email.text
+    assert email.order_number is None

@@ -8,7 +8,7 @@ import pytest
 
 from shop.errors import InvalidInput, PasswordRejected
 from shop.members import NewMember, check_password, normalise_email, password_violations, sign_up
-from tests.unit.builders import NOW, STRONG_PASSWORD
+from tests.support.builders import NOW, STRONG_PASSWORD
 
 # The symbols the guide lists, its acute accent (U+00B4) and the backtick the spec's decision adds (rule M2).
 LISTED_SYMBOLS = [*"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "\u00b4"]

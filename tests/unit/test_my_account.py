@@ -24,7 +24,7 @@ from shop.orders import (
     masked_token,
     payment_state,
 )
-from tests.unit.builders import address, catalogue_of, in_stock_product, order, order_line, preorder_product
+from tests.support.builders import address, catalogue_of, in_stock_product, order, order_line, preorder_product
 
 S = OrderState
 

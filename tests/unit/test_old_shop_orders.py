@@ -13,7 +13,7 @@ from shop.errors import ImportRefused, InvalidInput
 from shop.imports import ImportRequest, OldShopOrder, check_batch, imported_order
 from shop.order_numbers import format_order_number, is_old_shop_number, listing_key, parse_any_order_number
 from shop.orders import NO_PAYMENT_TOKEN, OrderState
-from tests.unit.builders import NOW
+from tests.support.builders import NOW
 
 PLACED = datetime(2024, 3, 2, 10, 0, tzinfo=UTC)
 

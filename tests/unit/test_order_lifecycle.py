@@ -19,7 +19,7 @@ from shop.orders import (
     resettlement_deadline,
     settlement_requested,
 )
-from tests.unit.builders import NOW, order, order_line
+from tests.support.builders import NOW, order, order_line
 
 S = OrderState
 

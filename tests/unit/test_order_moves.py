@@ -24,10 +24,10 @@ from shop.orders import (
 )
 from shop.shipping_dates import dated, redated
 from shop.support import CancellationReason, CancellationRequest, Shipment, cancelled_by_support, shipped
-from tests.unit.builders import (
+from tests.support.builders import (
     NOW,
     address,
-    cart,
+    cart_lines,
     catalogue_of,
     in_stock_product,
     order,
@@ -186,7 +186,9 @@ def test_no_new_payment_method_while_the_order_is_charged() -> None:
 def test_each_order_of_a_checkout_takes_its_fee_and_total_from_the_plan() -> None:
     # given a plan of one pre-order and two in-stock items
     catalogue = catalogue_of(preorder_product("FIG-A"), in_stock_product("FIG-B"), in_stock_product("FIG-C"))
-    plan = plan_checkout(cart(("FIG-A", 1), ("FIG-B", 1), ("FIG-C", 1)), catalogue, address(), NOW, order_numbers())
+    plan = plan_checkout(
+        cart_lines(("FIG-A", 1), ("FIG-B", 1), ("FIG-C", 1)), catalogue, address(), NOW, order_numbers()
+    )
     buyer = Buyer("member-1", "alex@example.com", address(), address(), "pm_test_token")
 
     # when the plan becomes orders

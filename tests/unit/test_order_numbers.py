@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from shop.clock import FixedClock
 from shop.errors import InvalidInput
 from shop.order_numbers import ALPHABET, OrderNumbers, format_order_number, parse_order_number
-from tests.unit.builders import NOW
+from tests.support.builders import NOW
 
 # Crockford's base 32: digits and capitals without I, L, O and U.
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -18,7 +18,7 @@ from shop.support import (
     check_support_cancellation,
     plan_replacement,
 )
-from tests.unit.builders import NOW, order, order_line
+from tests.support.builders import NOW, order, order_line
 
 S = OrderState
 PARCEL = Shipment(carrier="DHL", trackingNumber="JD014600003828")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,11 +55,17 @@ class Buyer:
     payment_token: str
 
 
-@dataclass(frozen=True)
-class PlannedOrder:
-    """One order number of a checkout, with its money: the only place an order's fee and total are set."""
+class Destination(Protocol):
+    """Where a cart goes: O1 and O2 look at the country only (an Address, or the country a cart is shown for)."""
 
-    order_number: str
+    @property
+    def country(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class OrderGroup:
+    """What one order number holds (O3, O4) and its money: the only place an order's fee and total are set."""
+
     kind: ProductKind
     lines: tuple[OrderLine, ...]
 
@@ -73,6 +80,13 @@ class PlannedOrder:
     @property
     def total_cents(self) -> int:
         return self.items_total_cents + self.shipping_fee_cents
+
+
+@dataclass(frozen=True)
+class PlannedOrder(OrderGroup):
+    """One order number of a checkout: a group of lines with the number checkout issued for it."""
+
+    order_number: str
 
 
 @dataclass(frozen=True)
@@ -105,13 +119,17 @@ class CheckoutPlan:
 
 
 def cart_problems(
-    cart: list[CartLine], catalogue: Mapping[str, Product], destination: Address, now: datetime
+    cart: list[CartLine], catalogue: Mapping[str, Product], destination: Destination | None, now: datetime
 ) -> list[Problem]:
-    """Everything wrong with the cart at once, so the member fixes it in one go."""
+    """Everything wrong with the cart at once, so the member fixes it in one go.
+
+    Without a destination (a saved cart shown before an address is chosen, C3) O1 and O2 are left out.
+    """
     problems: list[Problem] = []
     if not cart:
         problems.append(Problem("EMPTY_CART", "The cart is empty."))
-    problems.extend(_not_served(destination))
+    if destination is not None:
+        problems.extend(_not_served(destination))
     distinct = {line.product_id for line in cart}
     if len(distinct) > MAX_DISTINCT_PRODUCTS:
         problems.append(
@@ -136,10 +154,12 @@ def cart_problems(
     return problems
 
 
-def _line_problems(line: CartLine, product: Product | None, destination: Address, now: datetime) -> list[Problem]:
+def _line_problems(
+    line: CartLine, product: Product | None, destination: Destination | None, now: datetime
+) -> list[Problem]:
     if product is None:
         return [Problem("UNKNOWN_PRODUCT", f"There is no product {line.product_id}.", line.product_id)]
-    problems = _licence_blocked(product, destination)
+    problems = _licence_blocked(product, destination) if destination is not None else []
     if line.quantity > product.reservation_limit:
         problems.append(
             Problem(
@@ -163,7 +183,7 @@ def _line_problems(line: CartLine, product: Product | None, destination: Address
     return problems
 
 
-def destination_problems(destination: Address, products: Iterable[Product]) -> list[Problem]:
+def destination_problems(destination: Destination, products: Iterable[Product]) -> list[Problem]:
     """O1 and O2 for an address: not Japan or Taiwan, and no product whose licence excludes the country.
 
     Checkout (per cart line) and an address change (per order) both ask these two questions.
@@ -173,7 +193,7 @@ def destination_problems(destination: Address, products: Iterable[Product]) -> l
     ]
 
 
-def _not_served(destination: Address) -> list[Problem]:
+def _not_served(destination: Destination) -> list[Problem]:
     """O1: Japan and Taiwan are served by another store."""
     if destination.country not in REFUSED_DESTINATIONS:
         return []
@@ -186,7 +206,7 @@ def _not_served(destination: Address) -> list[Problem]:
     ]
 
 
-def _licence_blocked(product: Product, destination: Address) -> list[Problem]:
+def _licence_blocked(product: Product, destination: Destination) -> list[Problem]:
     """O2: a licence may exclude the destination country."""
     if not product.is_blocked_in(destination.country):
         return []
@@ -213,10 +233,25 @@ def plan_checkout(
             "The order cannot be placed: " + " ".join(p.message for p in problems),
             problems=[p.to_body() for p in problems],
         )
-    preorders: list[PlannedOrder] = []
+    orders = tuple(
+        PlannedOrder(kind=group.kind, lines=group.lines, order_number=order_numbers.next())
+        for group in order_groups(cart, catalogue)
+    )
+    in_stock = [line for order in orders if order.kind is ProductKind.IN_STOCK for line in order.lines]
+    return CheckoutPlan(orders=orders, stock_to_take={line.product_id: line.quantity for line in in_stock})
+
+
+def order_groups(cart: list[CartLine], catalogue: Mapping[str, Product]) -> list[OrderGroup]:
+    """The order numbers a cart becomes: one per pre-ordered product (O3), one for all in-stock items (O4).
+
+    Lines and prices are the catalogue's as it is now; a line whose product is unknown joins no group.
+    """
+    groups: list[OrderGroup] = []
     in_stock_lines: list[OrderLine] = []
     for line in cart:
-        product = catalogue[line.product_id]
+        product = catalogue.get(line.product_id)
+        if product is None:
+            continue
         order_line = OrderLine(
             product_id=product.product_id,
             name=product.name,
@@ -225,13 +260,9 @@ def plan_checkout(
             release_date=product.release_date,
         )
         if product.kind is ProductKind.PREORDER:
-            preorders.append(PlannedOrder(order_numbers.next(), ProductKind.PREORDER, (order_line,)))
+            groups.append(OrderGroup(ProductKind.PREORDER, (order_line,)))
         else:
             in_stock_lines.append(order_line)
-    orders = list(preorders)
     if in_stock_lines:
-        orders.append(PlannedOrder(order_numbers.next(), ProductKind.IN_STOCK, tuple(in_stock_lines)))
-    return CheckoutPlan(
-        orders=tuple(orders),
-        stock_to_take={line.product_id: line.quantity for line in in_stock_lines},
-    )
+        groups.append(OrderGroup(ProductKind.IN_STOCK, tuple(in_stock_lines)))
+    return groups

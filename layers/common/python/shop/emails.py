@@ -32,6 +32,7 @@ SUBJECTS = {
     "address_changed": "Shipping address changed for order $order_number",
     "payment_method_changed": "Payment method changed for order $order_number",
     "account_withdrawn": "Your $shop account has been deleted",
+    "support_answer": "Customer support answered your request $request_id $about",
     "email_verification": "Confirm your email address for $shop",
     "password_reset": "Your $shop password reset code",
     "password_changed": "Your $shop password was changed",
@@ -182,6 +183,17 @@ def payment_method_changed(order: Order) -> Email:
 def account_withdrawn(to: str, name: str) -> Email:
     """M5: the final email, to the registered address as it was before erasure."""
     return render("account_withdrawn", to, {"name": name})
+
+
+def support_answer(to: str, request_id: str, kind_text: str, order_number: str | None, answer: str) -> Email:
+    """S1: each answer to a support request; about an order, it joins the order's history (M6)."""
+    values = {
+        "request_id": request_id,
+        "kind_text": kind_text,
+        "about": f"about order {order_number}" if order_number else "about your account",
+        "answer": answer,
+    }
+    return render("support_answer", to, values, order_number)
 
 
 def email_verification(to: str, name: str, link: str, expires_at: datetime) -> Email:

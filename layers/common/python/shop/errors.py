@@ -73,6 +73,19 @@ class SoldOut(CheckoutRefused):
     cart that asked for more than the stock, so a member sees one kind of "sold out"."""
 
 
+class CartRefused(ShopError):
+    """C3: a cart line no checkout could take as asked (over the limit, a closed pre-order, a full cart)."""
+
+    status = 422
+    code = "CART_REFUSED"
+
+
+class CartChanged(Conflict):
+    """C3: the cart changed on another device between reading it and writing; read it again."""
+
+    code = "CART_CHANGED"
+
+
 class Unauthorized(ShopError):
     status = 401
     code = "UNAUTHORIZED"
@@ -129,6 +142,13 @@ class ImportRefused(ShopError):
 
     status = 422
     code = "IMPORT_REFUSED"
+
+
+class SupportActionRefused(ShopError):
+    """S1: an action that does not answer what the support request asked (a cancellation for a DEFECT)."""
+
+    status = 422
+    code = "SUPPORT_ACTION_REFUSED"
 
 
 class PayloadTooLarge(ShopError):

@@ -22,3 +22,13 @@ def _printable(value: str) -> str:
 
 
 PrintableText = Annotated[str, AfterValidator(_printable)]
+
+
+def _message(value: str) -> str:
+    """A message may run over several lines (newlines and tabs); nothing else invisible is let through."""
+    text = value.replace("\r\n", "\n")
+    _printable(text.replace("\n", "").replace("\t", ""))
+    return text
+
+
+MessageText = Annotated[str, AfterValidator(_message)]

@@ -123,8 +123,21 @@ class ShipmentView(_View):
     shipped_at: str | None = Field(default=None, alias="shippedAt")
 
 
+class SupportRequestSummaryView(_View):
+    """S1: a support request as lists show it; its messages are read one request at a time."""
+
+    request_id: str = Field(alias="requestId")
+    kind: str
+    state: str
+    order_number: str | None = Field(default=None, alias="orderNumber")
+    created_at: str = Field(alias="createdAt")
+    updated_at: str = Field(alias="updatedAt")
+    message_count: int = Field(alias="messageCount")
+
+
 class OrderDetailView(OrderView):
-    """GET /orders/{orderNumber} in My Account: everything about one order number (M6, L9, O13, L7, L10, L11)."""
+    """GET /orders/{orderNumber} in My Account: everything about one order number (M6, L9, O13, L7, L10, L11),
+    with the support requests about it (S1)."""
 
     shipping_address: AddressView = Field(alias="shippingAddress")
     billing_address: AddressView = Field(alias="billingAddress")
@@ -136,9 +149,15 @@ class OrderDetailView(OrderView):
     replacement_of: str | None = Field(default=None, alias="replacementOf")
     replacements: list[str] = Field(default_factory=list)
     history: list[EmailSentView] = Field(default_factory=list)
+    support_requests: list[SupportRequestSummaryView] = Field(default_factory=list, alias="supportRequests")
 
     @classmethod
-    def of_order(cls, order: Order, history: Iterable[Mapping[str, Any]] = ()) -> OrderDetailView:
+    def of_order(
+        cls,
+        order: Order,
+        history: Iterable[Mapping[str, Any]] = (),
+        support_requests: Iterable[SupportRequestSummaryView] = (),
+    ) -> OrderDetailView:
         summary = OrderView.of(order).model_dump(by_alias=True)
         shipped = order.carrier is not None or order.shipped_at is not None
         return cls.model_validate(
@@ -169,6 +188,7 @@ class OrderDetailView(OrderView):
                     ),
                     key=lambda entry: entry.sent_at,
                 ),
+                "supportRequests": sorted(support_requests, key=lambda request: request.created_at),
             }
         )
 

@@ -9,8 +9,9 @@ from shop.account import readdressed, with_payment_method
 from shop.errors import NotFound
 from shop.order_numbers import parse_any_order_number
 from shop.orders import Address, Order, resettling, settlement_requested
+from shop.support_requests import summary
 from shop.views import OrderDetailView, OrderPage, OrderView
-from shop_aws.dynamodb import order_changes, orders, products
+from shop_aws.dynamodb import order_changes, orders, products, support_requests
 from shop_aws.dynamodb.outbox import outbox_email, outbox_event
 from shop_aws.dynamodb.sent_emails import email_history
 from shop_aws.runtime import clock, logger
@@ -26,8 +27,9 @@ def own_order(member_id: str, order_number: str) -> Order:
 
 
 def detail(order: Order) -> OrderDetailView:
-    """M6: everything about one order number, with every email sent about it."""
-    return OrderDetailView.of_order(order, email_history(order.order_number))
+    """M6: everything about one order number, with every email sent about it and its support requests (S1)."""
+    about = [summary(request) for request in support_requests.about_order(order.order_number)]
+    return OrderDetailView.of_order(order, email_history(order.order_number), about)
 
 
 def my_orders(member_id: str, limit: int, cursor: str | None) -> OrderPage:

@@ -3,13 +3,16 @@ shipment (L10), and bring the old shop's orders over (L11). Nothing here refunds
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from shop import emails
 from shop.errors import DefectAlreadyRecorded, ImportRefused
 from shop.imports import ImportRequest, check_batch, imported_order
 from shop.members import normalise_email
 from shop.order_numbers import OrderNumbers, parse_any_order_number
+from shop.orders import Order
 from shop.support import (
     CancellationRequest,
     DefectReport,
@@ -20,17 +23,26 @@ from shop.support import (
     plan_replacement,
     shipped,
 )
+from shop.support_requests import summary
 from shop.views import OrderDetailView
-from shop_aws.dynamodb import members, order_changes, orders
+from shop_aws.dynamodb import members, order_changes, orders, support_requests
 from shop_aws.dynamodb.outbox import outbox_email
 from shop_aws.dynamodb.sent_emails import email_history
 from shop_aws.runtime import clock, logger, metrics
 
 order_numbers = OrderNumbers(clock())
+# What else an action writes in its transaction, given the order it made (the support request it answers, S1).
+AlsoWritten = Callable[[Order], Sequence[dict[str, Any]]]
+
+
+def _nothing_else(_: Order) -> Sequence[dict[str, Any]]:
+    return ()
 
 
 def detail(order_number: str) -> OrderDetailView:
-    return OrderDetailView.of_order(orders.require_order(order_number), email_history(order_number))
+    """The order with every email sent about it (M6) and the support requests about it (S1)."""
+    about = [summary(request) for request in support_requests.about_order(order_number)]
+    return OrderDetailView.of_order(orders.require_order(order_number), email_history(order_number), about)
 
 
 def ship(order_number: str, shipment: Shipment) -> OrderDetailView:
@@ -47,13 +59,16 @@ def ship(order_number: str, shipment: Shipment) -> OrderDetailView:
     return detail(order.order_number)
 
 
-def cancel_for_support(order_number: str, request: CancellationRequest) -> OrderDetailView:
+def cancel_for_support(
+    order_number: str, request: CancellationRequest, also: AlsoWritten = _nothing_else
+) -> OrderDetailView:
     """L8: only before payment, with a reason code; never because the release date changed (C2)."""
     order = orders.require_order(parse_any_order_number(order_number))
     reason_text = check_support_cancellation(order, request.reason)
     now = clock().now()
     email = emails.order_cancelled(order, reason_text)
-    order_changes.cancel_order(order, cancelled_by_support(order, request, now), [outbox_email(email, now)])
+    cancelled = cancelled_by_support(order, request, now)
+    order_changes.cancel_order(order, cancelled, [outbox_email(email, now)], also=also(cancelled))
     metrics.add_metric(name="OrdersCancelledBySupport", unit="Count", value=1)
     logger.info("order cancelled by support", extra={"order_number": order.order_number, "reason": request.reason})
     return detail(order.order_number)
@@ -65,14 +80,14 @@ class Replacement:
     created: bool  # False: this support ticket's replacement was recorded before
 
 
-def report_defect(order_number: str, report: DefectReport) -> Replacement:
+def report_defect(order_number: str, report: DefectReport, also: AlsoWritten = _nothing_else) -> Replacement:
     """L10: a replacement shipment at no charge, linked both ways to the original; never a refund."""
     original = orders.require_order(parse_any_order_number(order_number))
     now = clock().now()
     replacement = plan_replacement(original, report, order_numbers.next(), now)
     email = outbox_email(emails.replacement_shipment(replacement), now)
     try:
-        orders.record_replacement(original, replacement, [email])
+        orders.record_replacement(original, replacement, [email], also=also(replacement))
     except DefectAlreadyRecorded as already:
         existing = already.details.get("replacementOrderNumber")
         if not existing:

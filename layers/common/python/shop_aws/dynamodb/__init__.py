@@ -4,7 +4,7 @@
 - cursors: the opaque page cursors clients resume listings from
 - transactions: one TransactWriteItems, and what its refusal says
 - outbox: emails, events and jobs written with the change that decided them
-- products, members, orders: each aggregate's items, reads and writes
+- products, members, carts, orders: each aggregate's items, reads and writes
 - order_changes: every change to a placed order, by the name the rules give it
 - indexes: the open-orders-per-product and re-settlement-deadline indexes
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -60,11 +61,18 @@ def member_id_for_email(email: str) -> str | None:
 
 
 def withdraw_member(
-    member_id: str, registered_email: str, orders: list[Order], final_email: OutboxEntry, now: datetime
+    member_id: str,
+    registered_email: str,
+    orders: list[Order],
+    final_email: OutboxEntry,
+    now: datetime,
+    *,
+    also: Sequence[dict[str, Any]] = (),
 ) -> None:
     """M5: erase the profile, free the address, send the final email and unlink the orders.
 
-    The first transaction holds the profile, the email lock, the final email and as many orders as fit;
+    The first transaction holds the profile, the email lock, the final email, what else the withdrawal writes
+    (`also`: the support request it answers, S1) and as many orders as fit;
     it commits only if the member has not withdrawn already. Orders that did not fit follow in
     further transactions; were one to fail, a repeated withdrawal finishes them (erase_orders).
     """
@@ -91,7 +99,7 @@ def withdraw_member(
             "ExpressionAttributeValues": {":member": {"S": member_id}},
         }
     }
-    first = [profile, lock, put_outbox(final_email)]
+    first = [profile, lock, put_outbox(final_email), *also]
     room = TRANSACTION_LIMIT - len(first)
     try:
         transact(first + [_erase_order(order, member_id, now) for order in orders[:room]])

@@ -89,11 +89,12 @@ def request_resettlement(order: Order, settling: Order, now: datetime, outbox: O
     )
 
 
-def cancel_order(order: Order, cancelled: Order, outbox: Outbox) -> None:
+def cancel_order(order: Order, cancelled: Order, outbox: Outbox, also: Sequence[dict[str, Any]] = ()) -> None:
     """L6, L8: -> CANCELLED; the order leaves the product and deadline indexes and its stock goes back.
 
     Only for the settlement attempt that was read: an order re-settled meanwhile is not the one judged.
-    Old-shop orders (L11) never took this shop's stock, so they return none.
+    Old-shop orders (L11) never took this shop's stock, so they return none. `also`: what else the
+    cancellation writes (the support request it answers, S1).
     """
     returned = order.kind is ProductKind.IN_STOCK and not order.imported
     _transition(
@@ -103,7 +104,8 @@ def cancel_order(order: Order, cancelled: Order, outbox: Outbox) -> None:
         condition="settlementAttempt = :attempt",
         values={":attempt": order.settlement_attempt},
         also=close_product_index_entries(order)
-        + ([return_stock(line.product_id, line.quantity) for line in order.lines] if returned else []),
+        + ([return_stock(line.product_id, line.quantity) for line in order.lines] if returned else [])
+        + list(also),
         outbox=outbox,
     )
 
@@ -311,6 +313,7 @@ def _update(
     except TransactionRefused as refusal:
         if refusal.condition_failed(0):
             raise refused(str(refusal.item(0).get("state", "unknown"))) from refusal
-        if refusal.conflict:
+        if refusal.conflict or any(refusal.condition_failed(index) for index in range(1, len(refusal.reasons))):
+            # Another request got there first: the order, or what changes with it (a support request).
             raise Conflict(f"Order {order.order_number} is being changed by another request; try again.") from refusal
         raise

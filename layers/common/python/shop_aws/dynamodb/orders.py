@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shop.clock import iso
@@ -18,6 +18,7 @@ from shop.errors import (
 from shop.order_numbers import listing_key
 from shop.orders import OPEN_STATES, Order
 from shop_aws.clients import client
+from shop_aws.dynamodb import carts
 from shop_aws.dynamodb.cursors import query_page
 from shop_aws.dynamodb.indexes import product_index_entry
 from shop_aws.dynamodb.items import from_attributes, order_key, profile_key, stored, table, to_attributes
@@ -81,10 +82,18 @@ def all_member_orders(member_id: str, page_size: int = 100) -> list[Order]:
             return orders
 
 
-def place_checkout(orders: list[Order], stock_to_take: Mapping[str, int], outbox: list[OutboxEntry]) -> None:
+def place_checkout(
+    orders: list[Order],
+    stock_to_take: Mapping[str, int],
+    outbox: list[OutboxEntry],
+    *,
+    cart_lines: Mapping[str, int] | None = None,
+) -> None:
     """Every order, index entry, stock decrement and email of one checkout: all or nothing (O7).
 
-    The stock updates come first, so a failed condition's position names the product that sold out.
+    The stock updates come first, so a failed condition's position names the product that sold out. A
+    checkout of the member's saved cart (C3) removes the lines it ordered (product: quantity) in the same
+    transaction, only if each still holds what was ordered.
     """
     items = [take_stock(product_id, quantity) for product_id, quantity in stock_to_take.items()]
     items += [put_new(order_item(order)) for order in orders]
@@ -92,6 +101,9 @@ def place_checkout(orders: list[Order], stock_to_take: Mapping[str, int], outbox
         put_new(product_index_entry(order.order_number, line.product_id)) for order in orders for line in order.lines
     ]
     items += [put_outbox(entry) for entry in outbox]
+    cart_index = len(items)
+    if orders and cart_lines:
+        items.append(carts.remove_ordered_lines(orders[0].member_id, cart_lines, orders[0].created_at))
     if orders:
         # M5: a member who withdrew may still hold a token that has not expired; they order nothing.
         # M7: nor does a member whose address is not verified yet. A sign-in without a member profile (a staff
@@ -124,6 +136,8 @@ def place_checkout(orders: list[Order], stock_to_take: Mapping[str, int], outbox
         sold_out = [pid for index, pid in enumerate(stock_to_take) if refused.condition_failed(index)]
         if sold_out:
             raise _sold_out(sold_out, orders) from refused
+        if cart_lines and refused.condition_failed(cart_index):
+            raise carts.cart_changed_during_checkout() from refused
         if refused.conflict:
             raise Conflict("The shop is busy with the same products; please confirm your order again.") from refused
         raise
@@ -153,10 +167,13 @@ def import_order(order: Order) -> bool:
     return True
 
 
-def record_replacement(original: Order, replacement: Order, outbox: list[OutboxEntry]) -> None:
+def record_replacement(
+    original: Order, replacement: Order, outbox: list[OutboxEntry], also: Sequence[dict[str, Any]] = ()
+) -> None:
     """L10: the replacement order, the defect report and the link both ways, in one transaction.
 
     The original must still be SHIPPED; the report (one per support ticket) makes a retry harmless.
+    `also`: what else the replacement writes (the support request it answers, S1).
     """
     ticket = replacement.support_ticket or ""
     link = {
@@ -190,6 +207,7 @@ def record_replacement(original: Order, replacement: Order, outbox: list[OutboxE
     ]
     items = [link, *(put_new(put, return_old=True) for put in [report, order_item(replacement), *entries])]
     items += [put_outbox(entry) for entry in outbox]
+    items += also
     try:
         transact(items)
     except TransactionRefused as refused:
@@ -208,7 +226,7 @@ def record_replacement(original: Order, replacement: Order, outbox: list[OutboxE
                 orderNumber=original.order_number,
                 currentState=current,
             ) from refused
-        if refused.conflict:
+        if refused.conflict or any(refused.condition_failed(index) for index in range(len(refused.reasons))):
             raise Conflict(
                 f"Order {original.order_number} is being changed by another request; try again."
             ) from refused
