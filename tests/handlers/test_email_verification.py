@@ -13,6 +13,8 @@ from shop_aws import cognito
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb.items import from_attributes
 from shop_aws.dynamodb.outbox import outbox_email
+from tests.handlers.test_cart import add, quantities, view
+from tests.handlers.test_checkout_from_cart import saved_cart_checkout
 from tests.support.accounts import VERIFICATION_SUBJECT, latest_email, verification_token, verify_email
 from tests.support.builders import cart, preorder
 from tests.support.orders import PASSWORD
@@ -178,6 +180,24 @@ def test_once_verified_the_same_checkout_goes_through(shop: Shop, newcomer: Memb
     answer = checkout(shop, newcomer, cart(("miku-2027", 1)), key="first")
 
     assert answer.status == 201
+
+
+def test_an_unverified_member_fills_a_cart_which_checks_out_once_the_address_is_verified(
+    shop: Shop, newcomer: Member
+) -> None:
+    # rule M7, rule C3: the cart works before verification, and a refused checkout leaves it as it was
+    shop.add_product(preorder("miku-2027"))
+    assert add(shop, newcomer, "miku-2027").status == 200
+
+    refused = saved_cart_checkout(shop, newcomer, key="cart-1")
+    kept = quantities(view(shop, newcomer))
+    verify_email(shop, newcomer.email)
+    placed = saved_cart_checkout(shop, newcomer, key="cart-1")
+
+    assert refused.body["code"] == "EMAIL_NOT_VERIFIED"
+    assert kept == {"miku-2027": 1}
+    assert placed.status == 201
+    assert quantities(view(shop, newcomer)) == {}
 
 
 def test_a_member_who_signed_up_before_verification_existed_verifies_before_checking_out(shop: Shop) -> None:
