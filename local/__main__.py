@@ -1,7 +1,7 @@
 """python -m local: run the whole shop on this machine, and drive it.
 
 python -m local start [--port 3000] [--aws-port 4599] [--no-seed]
-python -m local token EMAIL PASSWORD       print an ID token for the Authorization header
+python -m local token EMAIL PASSWORD       sign in (POST /sessions) and print the ID token
 python -m local clock advance 7d           move the shop's clock (also: clock show, clock reset)
 python -m local schedule run               run the scheduled jobs now
 python -m local mail [--to ADDRESS]        list the emails sent, newest first
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="the API's port (default 3000)")
     start.add_argument("--aws-port", type=int, default=DEFAULT_AWS_PORT, help="embedded AWS port (default 4599)")
     start.add_argument("--no-seed", action="store_true", help="start with an empty catalogue")
-    token = commands.add_parser("token", help="sign in and print an ID token")
+    token = commands.add_parser("token", help="sign in through POST /sessions and print the ID token")
     token.add_argument("email")
     token.add_argument("password")
     clock = commands.add_parser("clock", help="show, move or reset the shop's clock")

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlparse
 
-import boto3
-import botocore.exceptions
 import requests
 
 DEFAULT_API_PORT = 3000  # make run's
 DEFAULT_AWS_PORT = 4599
 DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_API_PORT}"
+# The subject of the email that links to each of the front end's pages.
+EMAIL_WITH_LINK_TO = {
+    "verify-email": "Confirm your email address",
+    "reset-password": "Your Preorder Figure Shop password reset code",
+}
 
 
 def command_for(url: str) -> str:
@@ -24,11 +29,6 @@ def command_for(url: str) -> str:
 
 class ShopError(RuntimeError):
     """The local shop could not do what was asked, said in one sentence a person can act on."""
-
-
-# What the user pool answers a refused sign-in with. The shop's app client prevents user-existence
-# errors (template.yaml), so a deployed pool says the same for an unknown email and a wrong password.
-_REFUSED_SIGN_IN = {"NotAuthorizedException", "UserNotFoundException"}
 
 
 @dataclass
@@ -97,30 +97,18 @@ class ShopClient:
         return Reply(response.status_code, payload, dict(response.headers))
 
     def sign_in(self, email: str, password: str) -> str:
-        """The ID token a front end gets from the user pool, for the Authorization header."""
-        cognito = boto3.client(
-            "cognito-idp",
-            endpoint_url=self.config["awsEndpoint"],
-            region_name=self.config["region"],
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
-        try:
-            result = cognito.initiate_auth(
-                ClientId=self.config["userPoolClientId"],
-                AuthFlow="USER_PASSWORD_AUTH",
-                AuthParameters={"USERNAME": email, "PASSWORD": password},
-            )
-        except botocore.exceptions.ClientError as error:
-            code = error.response["Error"]["Code"]
-            if code in _REFUSED_SIGN_IN:
-                raise ShopError(f"sign-in refused for {email}: wrong email or password") from None
-            raise ShopError(f"sign-in refused for {email}: {error.response['Error'].get('Message') or code}") from None
-        except botocore.exceptions.EndpointConnectionError:
-            raise ShopError(f"the shop's embedded AWS at {self.config['awsEndpoint']} does not answer") from None
-        if "AuthenticationResult" not in result:
-            raise ShopError(f"{email} must first answer the user pool's {result.get('ChallengeName')} challenge")
-        return str(result["AuthenticationResult"]["IdToken"])
+        """The ID token for the Authorization header, from the shop's own sign-in (POST /sessions).
+
+        A wrong password and an unknown email get the same refusal, as from the deployed shop.
+        """
+        self.config  # noqa: B018 - a local shop answers at the URL, or a ShopError says there is none
+        reply = self.call("POST", "/sessions", {"email": email, "password": password})
+        if reply.status == 401:
+            raise ShopError(f"sign-in refused for {email}: wrong email or password")
+        if reply.status != 201:
+            message = reply.body.get("message") if isinstance(reply.body, dict) else None
+            raise ShopError(f"sign-in refused for {email}: {message or f'POST /sessions answered {reply.status}'}")
+        return str(reply.body["idToken"])
 
     def now(self) -> str:
         """The shop's time now (its clock moves; config keeps the first answer)."""
@@ -130,6 +118,15 @@ class ShopClient:
         path = "/_local/mail.json" + (f"?{urlencode({'to': to})}" if to else "")
         result: list[dict[str, Any]] = self.control("GET", path)
         return result
+
+    def link_in_mail(self, to: str, page: str) -> dict[str, str]:
+        """The query of the link to a front-end page (verify-email, reset-password) in the newest email with one."""
+        mail = self.wait_for_mail(to, EMAIL_WITH_LINK_TO[page])
+        for href in re.findall(r'href="([^"]+)"', mail["html"]):
+            url = urlparse(html.unescape(href))
+            if url.path.endswith(f"/{page}"):
+                return {name: values[0] for name, values in parse_qs(url.query).items()}
+        raise AssertionError(f"no link to {page} in {mail['subject']!r}")
 
     def advance_clock(self, duration: str) -> dict[str, Any]:
         result: dict[str, Any] = self.control("POST", "/_local/clock", {"advance": duration})

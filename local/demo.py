@@ -1,10 +1,11 @@
 """make demo: the guide's flow, narrated, against the local shop over HTTP.
 
-Staff add two figures, a member signs up and signs in, a mixed cart filled on one device and read on
-another (the order numbers it becomes and their shipping, before confirming), checked out once,
-customer support cancelling the in-stock order at her request, the shipping date confirmed, the
-payment declined, the email read, the clock moved a week, the order cancelled; then a second order
-whose payment fails once, is re-settled in time, is paid and ships.
+Staff add two figures, a member signs up, verifies the address from the emailed link and signs
+in, a mixed cart filled on one device and read on another (the order numbers it becomes and their
+shipping, before confirming), checked out once, customer support cancelling the in-stock order at
+her request, the shipping date confirmed, the payment declined, the email read, the clock moved a
+week, the order cancelled; then a second order whose payment fails once, is re-settled in time, is
+paid and ships.
 
 Each walk brings its own data (a new member, two new products, dates counted from the shop's clock),
 so it runs again and again on one shop and leaves whatever else is in the shop alone; only the
@@ -111,9 +112,15 @@ def walk(client: ShopClient) -> str:
     }
     expect(client.call("POST", "/members", body), 201, "signup")
     client.wait_for_mail(member, "Welcome")
+    client.wait_for_mail(member, "Confirm your email address")
     story.new_mail()
 
-    story.say("She signs in; the user pool gives her an ID token for the Authorization header.")
+    story.say("She opens the link in the second email: her address is verified, so she may check out (M7).")
+    link = client.link_in_mail(member, "verify-email")
+    story.detail(f"{client.url}/_local/verify-email?token={link['token'][:12]}...")
+    expect(client.call("POST", "/members/verification", {"token": link["token"]}), 200, "email verification")
+
+    story.say("She signs in (POST /sessions): an ID token for the Authorization header and a refresh token.")
     alice = client.sign_in(member, PASSWORD)
     story.detail(f"token {alice[:24]}...")
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 
+from local import cognito
 from local.template import Resolver, Template, load
 
 REGION = "us-east-1"
@@ -48,6 +49,7 @@ def provision(
     parameters: dict[str, str] | None = None,
     template: Template | None = None,
 ) -> Stack:
+    cognito.install()
     template = template or load()
     values = {**template.parameter_defaults(), **DEFAULT_PARAMETERS, **(parameters or {})}
     missing = [name for name in template.parameters if name not in values]

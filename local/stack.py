@@ -15,7 +15,8 @@ from typing import Any
 import boto3
 from werkzeug.wrappers import Request, Response
 
-from local import mailbox, openapi
+from local import cognito as pool_behaviour
+from local import front, mailbox, openapi
 from local.aws import LOOPBACK, EmbeddedAws
 from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT
 from local.events import RulePump, Scheduler, schedules, wire_rules
@@ -81,7 +82,8 @@ class LocalStack:
         check_port_free(self.aws_port, "the embedded AWS")
         self.aws.start()
         self.session = boto3.session.Session(region_name=REGION)
-        self.stack: Stack = provision(self.session)
+        # Links in emails open the local stand-ins for the front end's pages (local/front.py).
+        self.stack: Stack = provision(self.session, {"FrontEndUrl": f"{self.url}/_local"})
         for environment in self.stack.environments.values():
             os.environ.update({k: v for k, v in environment.items() if k != "POWERTOOLS_SERVICE_NAME"})
         os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
@@ -168,8 +170,9 @@ class LocalStack:
         """Empty the shop in place and put back what start seeded, the clock at the real time.
 
         Every table's items, every queue's messages, the mailbox, every member but the seeded staff
-        account, the sandbox's memory; the pumps move past what was deleted and the schedules start
-        their rates again. No delivery or schedule runs meanwhile; the API keeps answering.
+        account, the user pool's failed sign-ins (local/cognito.py), the sandbox's memory; the pumps
+        move past what was deleted and the schedules start their rates again. No delivery or schedule
+        runs meanwhile; the API keeps answering.
         """
         started = time.monotonic()
         with self._pumping, self.scheduler.paused():
@@ -178,6 +181,7 @@ class LocalStack:
             emails = mailbox.empty()
             members = remove_members(self.session, self.stack, keep={STAFF_EMAIL} if self.seed_data else set())
             self.sandbox.failed_once.clear()
+            pool_behaviour.lockout.forget()
             self.reset_clock()
             self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
             self.stream_pump.skip_to_end()
@@ -218,6 +222,8 @@ class LocalStack:
             "GET", "/_local/swagger-ui-bundle.min.js", _asset("swagger-ui-bundle.min.js", "text/javascript")
         )
         gateway.add_local("GET", "/_local/swagger-ui.min.css", _asset("swagger-ui.min.css", "text/css"))
+        gateway.add_local("GET", "/_local/verify-email", self._verify_email_page)
+        gateway.add_local("GET", "/_local/reset-password", self._reset_password_page)
         gateway.add_local("POST", "/_local/clock", self._advance_clock)
         gateway.add_local("POST", "/_local/clock/reset", self._reset_clock)
         gateway.add_local("POST", "/_local/reset", lambda request, _: _json(200, self.reset()))
@@ -241,6 +247,14 @@ class LocalStack:
         if found is None:
             return _json(404, {"message": "no such email"})
         return Response(found.html, content_type="text/html; charset=utf-8")
+
+    def _verify_email_page(self, request: Request, _: dict[str, str]) -> Response:
+        page = front.verify_email_page(request.args.get("token", ""))
+        return Response(page, content_type="text/html; charset=utf-8")
+
+    def _reset_password_page(self, request: Request, _: dict[str, str]) -> Response:
+        page = front.reset_password_page(request.args.get("email", ""), request.args.get("code", ""))
+        return Response(page, content_type="text/html; charset=utf-8")
 
     def _openapi_json(self, request: Request, _: dict[str, str]) -> Response:
         return _json(200, openapi.document(self.functions, self.url))

@@ -13,12 +13,16 @@ ADDRESS = {"name": "Alice Martin", "line1": "12 rue de Rivoli", "city": "Paris",
 
 
 def new_member(shop: ShopClient, label: str = "member") -> tuple[str, str]:
-    """A signed-up, signed-in member: (email, ID token)."""
+    """A signed-up member who verified the address from the emailed link (M7) and signed in: (email, ID token)."""
     email = f"{label}.{uuid.uuid4().hex[:10]}@example.com"
     body = {"email": email, "password": PASSWORD, "name": label.title(), "acceptTerms": True, "termsVersion": "1"}
-    reply = ShopClient(shop.url).call("POST", "/members", body)
+    client = ShopClient(shop.url)
+    reply = client.call("POST", "/members", body)
     assert reply.status == 201, reply
-    return email, ShopClient(shop.url).sign_in(email, PASSWORD)
+    token = client.link_in_mail(email, "verify-email")["token"]
+    verified = client.call("POST", "/members/verification", {"token": token})
+    assert verified.status == 200, verified
+    return email, client.sign_in(email, PASSWORD)
 
 
 def new_members(shop: ShopClient, count: int, label: str = "member") -> list[tuple[str, str]]:

@@ -21,6 +21,9 @@ def test_a_declined_preorder_is_cancelled_a_week_later_and_every_step_is_emailed
     assert signed_up.status == 201
     welcome = local_shop.wait_for_mail(email, "Welcome to Preorder Figure Shop")
     assert "Dear Flow Tester" in welcome["html"]
+    # rule M7: the address verified from the emailed link before the first checkout
+    link = local_shop.link_in_mail(email, "verify-email")
+    assert local_shop.call("POST", "/members/verification", {"token": link["token"]}).status == 200
     token = local_shop.sign_in(email, PASSWORD)
 
     # rule O3, O4, O5, O9: a mixed cart, one pre-order number and one in-stock number, $18 each

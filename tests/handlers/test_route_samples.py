@@ -14,12 +14,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from moto.cognitoidp.models import cognitoidp_backends
+from use_cases import passwords
 
+from local.provision import ACCOUNT, REGION
 from local.template import load
 from shop import emails
+from shop.credentials import (
+    RESET_CODE_TRIES,
+    RESET_CODE_VALIDITY,
+    RESET_EMAILS,
+    ResetRequest,
+    record_send,
+    reset_code_digest,
+)
 from shop.members import NewMember
 from shop.orders import OrderState
+from shop_aws import cognito
 from shop_aws.dynamodb import members as member_store
+from shop_aws.dynamodb import passwords as password_store
 from shop_aws.dynamodb.outbox import outbox_email
 from tests.handlers.test_sample_events import (
     MEMBER_EMAIL,
@@ -27,9 +40,11 @@ from tests.handlers.test_sample_events import (
     ORDER_NUMBER,
     SAMPLES,
     Scenario,
+    a_member_profile,
     a_paid_order,
     a_shipped_order,
     a_support_request,
+    a_verified_member_profile,
     an_order,
     answers,
     the_callers_cart_with_the_product,
@@ -120,13 +135,7 @@ def a_request_about_an_order(kind: str, state: OrderState) -> Callable[[Shop, di
 
 
 def a_withdrawal_request_of_a_member_whose_only_order_shipped(shop: Shop, event: dict[str, Any]) -> None:
-    joined = datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC)
-    member = NewMember(
-        email=MEMBER_EMAIL, name="Yuki Tanaka", terms_version="2026-04", terms_accepted_at=joined, is_minor=False
-    )
-    member_store.create_member(
-        MEMBER_ID, member, outbox_email(emails.welcome(MEMBER_EMAIL, member.name), joined), joined
-    )
+    a_verified_member_profile(MEMBER_ID, datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC))
     a_shipped_order(shop, ORDER_NUMBER)
     a_support_request("WITHDRAWAL", None)
 
@@ -135,7 +144,59 @@ def the_product_in_the_body(shop: Shop, event: dict[str, Any]) -> None:
     the_product_in_the_path(shop, {"pathParameters": {"productId": json.loads(event["body"])["productId"]}})
 
 
+def a_session_with_the_refresh_token(shop: Shop, event: dict[str, Any]) -> None:
+    """The member signed in an hour ago and the pool issued the sample's refresh token (put into moto's pool:
+    moto makes up its own tokens)."""
+    cognito.create_sign_in(MEMBER_EMAIL, "Snow#Miku2027")
+    pool = cognitoidp_backends[ACCOUNT][REGION].user_pools[shop.stack.ref("UserPool")]
+    client_id = shop.stack.ref("UserPoolClient")
+    pool.refresh_tokens[json.loads(event["body"])["refreshToken"]] = (client_id, MEMBER_EMAIL, "origin-of-the-sample")
+
+
+def the_callers_sign_in(shop: Shop, event: dict[str, Any]) -> None:
+    cognito.create_sign_in(_claims(event)["email"], "Snow#Miku2027")
+
+
+def the_caller_who_signed_up_yesterday(shop: Shop, event: dict[str, Any]) -> None:
+    a_member_profile(_claims(event)["sub"], datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC))
+
+
+def the_member_with_the_address(shop: Shop, event: dict[str, Any]) -> None:
+    a_member_profile("3c9e8f2a-7b41-4d0e-9a57-1f2b6c8d4e90", datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC))
+
+
+def the_reset_asked_with_the_code(shop: Shop, event: dict[str, Any]) -> None:
+    """The member asked for a reset four minutes before typing the code the sample carries (M8)."""
+    body = json.loads(event["body"])
+    asked = datetime(2027, 3, 2, 18, 10, tzinfo=UTC)
+    member_id = cognito.create_sign_in(body["email"], "Snow#Miku2027")
+    a_member_profile(member_id, datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC))
+    key = passwords.address_key(body["email"])
+    request = ResetRequest(
+        expires_at=asked + RESET_CODE_VALIDITY,
+        tries_left=RESET_CODE_TRIES,
+        member_id=member_id,
+        code_digest=reset_code_digest(key, body["code"]),
+    )
+    password_store.request_reset(key, None, request, record_send(RESET_EMAILS, None, asked), None)
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "sessions/RefreshSession": Scenario(
+        datetime(2026, 11, 25, 20, 45, 10, tzinfo=UTC), a_session_with_the_refresh_token, answers(200)
+    ),
+    "sessions/SignOutEverywhere": Scenario(
+        datetime(2026, 12, 20, 22, 5, 41, tzinfo=UTC), the_callers_sign_in, answers(200)
+    ),
+    "email_verification/SendVerificationEmail": Scenario(
+        datetime(2026, 11, 26, 8, 3, 15, tzinfo=UTC), the_caller_who_signed_up_yesterday, answers(202)
+    ),
+    "passwords/AskPasswordReset": Scenario(
+        datetime(2027, 3, 2, 18, 10, tzinfo=UTC), the_member_with_the_address, answers(202)
+    ),
+    "passwords/ConfirmPasswordReset": Scenario(
+        datetime(2027, 3, 2, 18, 14, 27, tzinfo=UTC), the_reset_asked_with_the_code, answers(200)
+    ),
     "support/ListMyRequests": Scenario(
         datetime(2027, 1, 15, 16, 30, 10, tzinfo=UTC), the_callers_request, answers(200)
     ),

@@ -11,16 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from use_cases import email_verification
 
 from local.patterns import matches
 from local.template import ROOT, Resolver, load
 from shop import emails
 from shop.cart import CartItem, LineChange
 from shop.catalogue import Product, ProductKind
+from shop.credentials import VERIFICATION_EMAILS, VERIFICATION_LINK_VALIDITY, VerificationLink, record_send
 from shop.members import NewMember
 from shop.orders import (
     RESETTLEMENT_WINDOW,
@@ -36,10 +38,12 @@ from shop.orders import (
 from shop.shipping_dates import dated
 from shop.support import Shipment, shipped
 from shop.support_requests import NewRequest, opened
-from shop_aws.dynamodb import carts, order_changes, support_requests
+from shop_aws import cognito
+from shop_aws.dynamodb import carts, order_changes, support_requests, verifications
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb.outbox import outbox_email
+from shop_aws.dynamodb.verifications import LinkToSend
 from tests.support.shop import Shop
 
 SAMPLES = ROOT / "events"
@@ -252,12 +256,7 @@ def the_paid_order_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
 def the_caller_whose_only_order_shipped(shop: Shop, event: dict[str, Any]) -> None:
     """A member who signed up in November 2026 and whose one order was delivered in May 2027."""
     claims = _claims(event)
-    joined = datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC)
-    member = NewMember(
-        email=claims["email"], name=ADDRESS.name, terms_version="2026-04", terms_accepted_at=joined, is_minor=False
-    )
-    welcome = outbox_email(emails.welcome(member.email, member.name), joined)
-    member_store.create_member(claims["sub"], member, welcome, joined)
+    a_verified_member_profile(claims["sub"], datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC), email=claims["email"])
     a_shipped_order(shop, ORDER_NUMBER, member_id=claims["sub"], email=claims["email"])
 
 
@@ -272,6 +271,49 @@ def an_order_whose_resettlement_deadline_passed(shop: Shop, event: dict[str, Any
 def the_order_the_email_is_about(shop: Shop, event: dict[str, Any]) -> None:
     (record,) = event["Records"]
     an_order(shop, record["dynamodb"]["NewImage"]["orderNumber"]["S"], OrderState.RESERVED)
+
+
+def a_sign_in_for_the_body(shop: Shop, event: dict[str, Any]) -> None:
+    """The member signed up with the address and password the sample signs in with."""
+    body = _body(event)
+    cognito.create_sign_in(body["email"], body["password"])
+
+
+def the_member_who_just_signed_up_with_the_link(shop: Shop, event: dict[str, Any]) -> None:
+    """Signed up five minutes before opening the link the sample carries (M7)."""
+    joined = datetime(2026, 11, 25, 19, 42, 10, tzinfo=UTC)
+    member_id = cognito.create_sign_in(MEMBER_EMAIL, "Snow#Miku2027")
+    a_member_profile(member_id, joined, link_token=_body(event)["token"])
+
+
+def a_member_profile(
+    member_id: str, joined: datetime, link_token: str = "an-earlier-link-token", email: str = MEMBER_EMAIL
+) -> VerificationLink:
+    """The profile signup wrote, with the verification link it sent (M7), not opened yet."""
+    member = NewMember(
+        email=email, name=ADDRESS.name, terms_version="2026-04", terms_accepted_at=joined, is_minor=False
+    )
+    link = VerificationLink(member_id=member_id, email=email, expires_at=joined + VERIFICATION_LINK_VALIDITY)
+    url = f"https://shop.example.com/verify-email?token={link_token}"
+    verification = LinkToSend(
+        token_digest=email_verification.token_digest(link_token),
+        link=link,
+        email=outbox_email(emails.email_verification(email, member.name, url, link.expires_at), joined),
+        sends=record_send(VERIFICATION_EMAILS, None, joined),
+    )
+    welcome = outbox_email(emails.welcome(member.email, member.name), joined)
+    member_store.create_member(member_id, member, welcome, joined, verification)
+    return link
+
+
+def a_verified_member_profile(member_id: str, joined: datetime, email: str = MEMBER_EMAIL) -> None:
+    """A member who opened the link five minutes after signing up (M7), as before any checkout."""
+    link = a_member_profile(member_id, joined, link_token="the-opened-link-token", email=email)
+    verifications.verify(email_verification.token_digest("the-opened-link-token"), link, joined + timedelta(minutes=5))
+
+
+def the_caller_signed_in_with_the_current_password(shop: Shop, event: dict[str, Any]) -> None:
+    cognito.create_sign_in(_claims(event)["email"], _body(event)["currentPassword"])
 
 
 # --- what success looks like ------------------------------------------------------------------------------
@@ -346,6 +388,13 @@ SCENARIOS: dict[str, Scenario] = {
         datetime(2027, 5, 16, 8, 45, tzinfo=UTC),
         an_order_whose_payment_failed,
         reminds(1),
+    ),
+    "sessions": Scenario(datetime(2026, 11, 25, 19, 48, 2, tzinfo=UTC), a_sign_in_for_the_body, answers(201)),
+    "email_verification": Scenario(
+        datetime(2026, 11, 25, 19, 47, 31, tzinfo=UTC), the_member_who_just_signed_up_with_the_link, answers(200)
+    ),
+    "passwords": Scenario(
+        datetime(2027, 1, 8, 21, 12, 40, tzinfo=UTC), the_caller_signed_in_with_the_current_password, answers(200)
     ),
     "outbox_dispatcher": Scenario(
         datetime(2026, 12, 5, 10, 23, 46, tzinfo=UTC), the_order_the_email_is_about, no_batch_item_failures

@@ -7,6 +7,7 @@ from typing import Any
 from shop.orders import Order
 from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb import products as product_store
+from tests.support.accounts import verify_email
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import Answer, Api, Member, Shop, checkout, confirm_shipping_date, place_preorder
 
@@ -73,10 +74,13 @@ def cancel(shop: Api, number: str, reason: str = "CUSTOMER_REQUEST", **extra: An
 
 
 def signed_up(shop: Shop, email: str, name: str = "Alice Martin") -> Member:
-    """A member who signed up through POST /members: a sign-in in the user pool and a profile."""
+    """A member who signed up through POST /members (a sign-in in the user pool and a profile) and verified
+    the address from the link emailed to it (M7), as they must before checking out."""
     body = {"email": email, "password": PASSWORD, "name": name, "acceptTerms": True, "termsVersion": "2026-04"}
     answer = shop.call("POST", "/members", body)
     assert answer.status == 201, answer
+    verified = verify_email(shop, str(answer.body["email"]))
+    assert verified.status == 200, verified
     return Member(member_id=str(answer.body["memberId"]), email=str(answer.body["email"]))
 
 

@@ -33,6 +33,9 @@ SUBJECTS = {
     "payment_method_changed": "Payment method changed for order $order_number",
     "account_withdrawn": "Your $shop account has been deleted",
     "support_answer": "Customer support answered your request $request_id $about",
+    "email_verification": "Confirm your email address for $shop",
+    "password_reset": "Your $shop password reset code",
+    "password_changed": "Your $shop password was changed",
 }
 
 
@@ -191,3 +194,19 @@ def support_answer(to: str, request_id: str, kind_text: str, order_number: str |
         "answer": answer,
     }
     return render("support_answer", to, values, order_number)
+
+
+def email_verification(to: str, name: str, link: str, expires_at: datetime) -> Email:
+    """M7: the link that proves the member reads mail at the address, sent at signup and on request."""
+    return render("email_verification", to, {"name": name, "link": link, "expires": utc_text(expires_at)})
+
+
+def password_reset(to: str, code: str, link: str, expires_at: datetime) -> Email:
+    """M8: a code that works once, within the hour; the link carries it to the shop's reset page."""
+    return render("password_reset", to, {"code": code, "link": link, "expires": utc_text(expires_at)})
+
+
+def password_changed(to: str, *, reset: bool, at: datetime, reset_link: str) -> Email:
+    """M8: tells the member, at the registered address, that the password changed and how."""
+    how = "reset with a code sent to this address" if reset else "changed from My Account"
+    return render("password_changed", to, {"how": how, "when": utc_text(at), "reset_link": reset_link})

@@ -19,6 +19,10 @@ class ShopError(Exception):
     def to_body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **self.details}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body (Retry-After, say)."""
+        return {}
+
 
 class InvalidInput(ShopError):
     status = 400
@@ -155,3 +159,89 @@ class PayloadTooLarge(ShopError):
 class UnsupportedMediaType(ShopError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class EmailNotVerified(ShopError):
+    """M7: the member has not yet followed the link sent to their address; checkout waits for it."""
+
+    status = 403
+    code = "EMAIL_NOT_VERIFIED"
+
+
+class EmailAlreadyVerified(Conflict):
+    """M7: a new verification link for an address verified already."""
+
+    code = "EMAIL_ALREADY_VERIFIED"
+
+
+class VerificationLinkInvalid(ShopError):
+    """M7: no link was ever sent with this token (mistyped, cut short or altered)."""
+
+    status = 400
+    code = "VERIFICATION_LINK_INVALID"
+
+
+class VerificationLinkUsed(Conflict):
+    """M7: each link verifies once."""
+
+    code = "VERIFICATION_LINK_USED"
+
+
+class VerificationLinkExpired(ShopError):
+    """M7: the link is past its validity; a new one can be asked for."""
+
+    status = 410
+    code = "VERIFICATION_LINK_EXPIRED"
+
+
+class InvalidCredentials(Unauthorized):
+    """Sign-in refused: a wrong password and an unknown address get this same answer."""
+
+    code = "INVALID_CREDENTIALS"
+
+
+class SessionExpired(Unauthorized):
+    """A refresh token that no longer works: signed out, expired, or the account is gone."""
+
+    code = "SESSION_EXPIRED"
+
+
+class CurrentPasswordWrong(ShopError):
+    """M8: a password change repeats the current password, and it was not right."""
+
+    status = 403
+    code = "CURRENT_PASSWORD_WRONG"
+
+
+class ResetCodeWrong(ShopError):
+    """M8: not the code sent; the answer says how many tries are left."""
+
+    status = 400
+    code = "RESET_CODE_WRONG"
+
+
+class ResetCodeInvalid(ShopError):
+    """M8: no code can be used: none was sent, it was used, it expired, or it was tried too often."""
+
+    status = 400
+    code = "RESET_CODE_INVALID"
+
+
+class TooManyRequests(ShopError):
+    """Asked too often; Retry-After says when to ask again."""
+
+    status = 429
+    code = "TOO_MANY_REQUESTS"
+
+    def __init__(self, message: str, *, retry_after_seconds: int, **details: Any) -> None:
+        super().__init__(message, retryAfterSeconds=retry_after_seconds, **details)
+        self.retry_after_seconds = retry_after_seconds
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class SignInLocked(TooManyRequests):
+    """The user pool locks an account out for a while after repeated wrong passwords."""
+
+    code = "SIGN_IN_LOCKED"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -198,3 +198,29 @@ class OrderPage(_View):
 
     orders: list[OrderView]
     next_cursor: str | None = Field(default=None, alias="nextCursor")
+
+
+class SessionView(_View):
+    """A signed-in session: the ID token for the Authorization header, and what renews it.
+
+    The refresh token and the member id renew the ID token (POST /sessions/refresh); a refresh itself gives
+    no new refresh token. The user pool's access token is never handed out (M8).
+    """
+
+    member_id: str = Field(alias="memberId")
+    id_token: str = Field(alias="idToken")
+    refresh_token: str | None = Field(default=None, alias="refreshToken")
+    expires_in: int = Field(alias="expiresIn", description="seconds until the ID token expires")
+    expires_at: str = Field(alias="expiresAt")
+
+    @classmethod
+    def of(
+        cls, member_id: str, id_token: str, refresh_token: str | None, expires_in: int, now: datetime
+    ) -> SessionView:
+        return cls(
+            member_id=member_id,
+            id_token=id_token,
+            refresh_token=refresh_token,
+            expires_in=expires_in,
+            expires_at=iso(now + timedelta(seconds=expires_in)),
+        )

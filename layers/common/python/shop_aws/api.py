@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from shop.errors import Forbidden, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
+from shop.errors import Forbidden, NotFound, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
 from shop_aws.runtime import logger, metrics
 from shop_aws.settings import settings
 
@@ -29,13 +29,15 @@ def resolver() -> APIGatewayRestResolver:
     """A REST resolver validating every payload with pydantic and answering every refusal the same way."""
     # With a proxy integration the function's own answers carry CORS headers (the template's Cors
     # section only answers the browser's preflight).
-    cors = CORSConfig(allow_origin=settings().allowed_origin, allow_headers=["Idempotency-Key"])
+    cors = CORSConfig(
+        allow_origin=settings().allowed_origin, allow_headers=["Idempotency-Key"], expose_headers=["Retry-After"]
+    )
     app = APIGatewayRestResolver(enable_validation=True, cors=cors)
 
     @app.exception_handler(ShopError)
     def _refused(error: ShopError) -> Response[Any]:
         logger.info("refused", extra={"code": error.code, "status": error.status})
-        return json_response(error.status, error.to_body())
+        return json_response(error.status, error.to_body(), headers=error.headers() or None)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[Any]:
@@ -69,6 +71,14 @@ def resolver() -> APIGatewayRestResolver:
         )
 
     return app
+
+
+def answers(success: int, description: str, refusals: dict[int, str] | None = None) -> dict[int, Any]:
+    """OpenAPI answers of a route: its success (the route's return model), and the refusals it adds to the
+    ones every route has (local/openapi.py lists those)."""
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
+    refused = {status: {"description": text, "content": content} for status, text in (refusals or {}).items()}
+    return {success: {"description": description}, **refused}
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,14 @@ def body_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def path_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A path with a control character names no resource. Powertools' REST routes end in `/*$`, and `$`
+    also matches before a final newline, so GET /orders/%0A would otherwise answer as GET /orders."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in str(event.get("path") or "")):
+        return _refusal(NotFound("There is no such resource."))
+    return None
+
+
 def handler_for(
     app: APIGatewayRestResolver, idempotency: IdempotencyConfig | None = None, *, staff_only: bool = False
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
@@ -155,6 +173,8 @@ def handler_for(
     @logger.inject_lambda_context(clear_state=True)
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if (refusal := path_refusal(event)) is not None:
+            return refusal
         if staff_only and (refusal := staff_refusal(event)) is not None:
             return refusal
         if (refusal := body_refusal(event)) is not None:

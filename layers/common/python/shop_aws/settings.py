@@ -16,6 +16,9 @@ class Settings(BaseModel):
     event_bus_name: str = Field(alias="EVENT_BUS_NAME")
     shipping_date_queue_url: str = Field(alias="SHIPPING_DATE_QUEUE_URL")
     user_pool_id: str = Field(alias="USER_POOL_ID")
+    user_pool_client_id: str = Field(alias="USER_POOL_CLIENT_ID")
+    # The shop front end: links in emails open its pages (verify-email, reset-password).
+    front_end_url: str = Field(alias="FRONT_END_URL")
     sender_address: str = Field(alias="SENDER_ADDRESS")
     allowed_origin: str = Field(default="*", alias="ALLOWED_ORIGIN")
     # AWS answers in milliseconds; the local stack's embedded AWS, one request at a time, needs longer.

@@ -1,4 +1,5 @@
-"""M2-M4: a visitor becomes a member, with a sign-in in the user pool, a profile, and a welcome email."""
+"""M2-M4, M7: a visitor becomes a member, with a sign-in in the user pool, a profile, a welcome email and a
+link to verify the address (checkout waits for it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from shop_aws import cognito
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb.outbox import outbox_email
 from shop_aws.runtime import clock, logger
+from use_cases.email_verification import link_to_send
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class SignedUp:
 def sign_up(
     *, email: str, password: str, name: str, accepted_terms: bool, terms_version: str, is_minor: bool
 ) -> SignedUp:
-    """Check M2-M4, create the sign-in, then the profile with its email lock (M3) and welcome email.
+    """Check M2-M4, create the sign-in, then the profile with its email lock (M3), the welcome email and the
+    verification link's email (M7).
 
     When the profile cannot be stored (the address taken meanwhile, say), the sign-in is removed again,
     so the address can sign up later.
@@ -37,8 +40,10 @@ def sign_up(
         now=now,
     )
     member_id = cognito.create_sign_in(member.email, password)
+    verification = link_to_send(member_id, member.email, member.name, None, now)
+    welcome = outbox_email(emails.welcome(member.email, member.name), now)
     try:
-        member_store.create_member(member_id, member, outbox_email(emails.welcome(member.email, member.name), now), now)
+        member_store.create_member(member_id, member, welcome, now, verification)
     except Exception:
         cognito.delete_sign_in(member.email)
         raise

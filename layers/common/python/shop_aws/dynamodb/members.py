@@ -15,10 +15,14 @@ from shop_aws.clients import client
 from shop_aws.dynamodb.items import email_lock_key, from_attributes, order_key, profile_key, table, to_attributes
 from shop_aws.dynamodb.outbox import OutboxEntry, put_outbox
 from shop_aws.dynamodb.transactions import TRANSACTION_LIMIT, TransactionRefused, put_new, transact
+from shop_aws.dynamodb.verifications import LinkToSend, link_items, send_log_fields
 
 
-def create_member(member_id: str, member: NewMember, welcome: OutboxEntry, now: datetime) -> None:
-    """Profile, email lock (M3: one member per address whatever its case) and welcome email, together."""
+def create_member(
+    member_id: str, member: NewMember, welcome: OutboxEntry, now: datetime, verification: LinkToSend | None = None
+) -> None:
+    """Profile, email lock (M3: one member per address whatever its case) and welcome email, together; with
+    the verification link and its email when one is sent (M7: the profile has no emailVerifiedAt yet)."""
     profile = {
         "PK": f"MEMBER#{member_id}",
         "SK": "PROFILE",
@@ -32,9 +36,13 @@ def create_member(member_id: str, member: NewMember, welcome: OutboxEntry, now: 
         "guardianConsentAssumed": member.guardian_consent_assumed,
         "createdAt": iso(now),
     }
+    verifying: list[dict[str, Any]] = []
+    if verification is not None:
+        profile |= send_log_fields(verification.sends)
+        verifying = link_items(verification, now)
     lock = {"PK": f"EMAIL#{member.email}", "SK": "EMAIL", "type": "EMAIL_LOCK", "memberId": member_id}
     try:
-        transact([put_new(lock), put_new(profile), put_outbox(welcome)])
+        transact([put_new(lock), put_new(profile), put_outbox(welcome), *verifying])
     except TransactionRefused as refused:
         if refused.condition_failed(0):
             raise EmailTaken(f"A member with the email address {member.email} already exists.") from refused

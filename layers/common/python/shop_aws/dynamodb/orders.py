@@ -6,7 +6,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shop.clock import iso
-from shop.errors import AccountWithdrawn, Conflict, DefectAlreadyRecorded, IllegalTransition, NotFound, SoldOut
+from shop.errors import (
+    AccountWithdrawn,
+    Conflict,
+    DefectAlreadyRecorded,
+    EmailNotVerified,
+    IllegalTransition,
+    NotFound,
+    SoldOut,
+)
 from shop.order_numbers import listing_key
 from shop.orders import OPEN_STATES, Order
 from shop_aws.clients import client
@@ -98,12 +106,18 @@ def place_checkout(
         items.append(carts.remove_ordered_lines(orders[0].member_id, cart_lines, orders[0].created_at))
     if orders:
         # M5: a member who withdrew may still hold a token that has not expired; they order nothing.
+        # M7: nor does a member whose address is not verified yet. A sign-in without a member profile (a staff
+        # account an administrator made) has no address of its own to verify (docs/decisions.md, M7).
         items.append(
             {
                 "ConditionCheck": {
                     "TableName": table(),
                     "Key": profile_key(orders[0].member_id),
-                    "ConditionExpression": "attribute_not_exists(withdrawnAt)",
+                    "ConditionExpression": (
+                        "attribute_not_exists(PK) OR "
+                        "(attribute_not_exists(withdrawnAt) AND attribute_exists(emailVerifiedAt))"
+                    ),
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
             }
         )
@@ -111,7 +125,14 @@ def place_checkout(
         transact(items)
     except TransactionRefused as refused:
         if orders and refused.condition_failed(len(items) - 1):
-            raise AccountWithdrawn("This account has been deleted; it can no longer place orders.") from refused
+            if "withdrawnAt" in refused.item(len(items) - 1):
+                raise AccountWithdrawn("This account has been deleted; it can no longer place orders.") from refused
+            raise EmailNotVerified(
+                f"Please confirm your email address {orders[0].email} first: open the link we emailed you, or ask "
+                "for a new one (POST /account/verification-email). Every message about your orders goes to this "
+                "address. Nothing was ordered; your cart is unchanged.",
+                email=orders[0].email,
+            ) from refused
         sold_out = [pid for index, pid in enumerate(stock_to_take) if refused.condition_failed(index)]
         if sold_out:
             raise _sold_out(sold_out, orders) from refused
