@@ -203,7 +203,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8420)
     args = parser.parse_args()
     print(json.dumps({"localStripe": f"http://127.0.0.1:{args.port}"}), flush=True)
-    web.run_app(application(), host="127.0.0.1", port=args.port, print=None, access_log=None)
+    web.run_app(application(), host="127.0.0.1", port=args.port, print=None, access_log=None, shutdown_timeout=1)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from string import Template
 
 from shop.clock import as_utc
 from shop.orders import Address, Order, masked_token
+from shop.payments import reason_in_words
 
 SHOP_NAME = "Preorder Figure Shop"
 
@@ -107,8 +108,11 @@ def shipping_date_confirmed(order: Order, shipping_date: str) -> Email:
 
 
 def payment_failed(order: Order, deadline: datetime) -> Email:
-    """L4: the deadline, stated in UTC."""
-    values = _order_values(order) | {"deadline": utc_text(deadline)}
+    """L4: the deadline, stated in UTC, and why the payment failed, in words (P3: only a decline fails)."""
+    values = _order_values(order) | {
+        "deadline": utc_text(deadline),
+        "why": reason_in_words(order.payment_failure_reason),
+    }
     return render("payment_failed", order.email, values, order.order_number)
 
 

@@ -19,7 +19,7 @@ PaymentMethodId = str
 class CardOnFile(BaseModel):
     """P1, O13: what the shop keeps of a saved card: the processor's id, its brand and last four digits."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
     payment_method_id: str = Field(alias="paymentMethodId")
     brand: str
@@ -29,7 +29,7 @@ class CardOnFile(BaseModel):
 class CardSetup(BaseModel):
     """What the front end needs to collect a card for later charges (the processor's client-side flow)."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
     client_secret: str = Field(alias="clientSecret")
     publishable_key: str = Field(alias="publishableKey")
@@ -39,7 +39,7 @@ class CardSetup(BaseModel):
 class Charge(BaseModel):
     """P2: one settlement request, charged once under its settlement id."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
     order_number: str = Field(alias="orderNumber")
     settlement_id: str = Field(alias="settlementId")

@@ -31,6 +31,8 @@ class Settings(BaseModel):
     stripe_publishable_key: str | None = Field(default=None, alias="STRIPE_PUBLISHABLE_KEY")
     stripe_api_base: str | None = Field(default=None, alias="SHOP_STRIPE_API_BASE")
     stripe_timeout_seconds: float = Field(default=20, alias="SHOP_STRIPE_TIMEOUT_SECONDS")
+    # The library's own retries (with backoff) before the message goes back to the queue (P3).
+    stripe_network_retries: int = Field(default=1, alias="SHOP_STRIPE_NETWORK_RETRIES")
     payment_event_source: str = Field(default="payment.processor", alias="PAYMENT_EVENT_SOURCE")
 
 

@@ -29,7 +29,6 @@ from shop_aws.settings import settings
 
 SECRET_MAX_AGE = 300  # seconds a container keeps a secret before reading it again (a rotated key gets in)
 SIGNATURE_TOLERANCE = 300  # P4: Stripe's default, five minutes
-NETWORK_RETRIES = 2  # the library's own retries with backoff, on what Stripe marks safe to retry
 SHOP_EVENTS = {"payment_intent.succeeded": Outcome.SUCCEEDED, "payment_intent.payment_failed": Outcome.FAILED}
 UNAVAILABLE = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 
@@ -51,7 +50,7 @@ def _stripe_client(api_key: str) -> stripe.StripeClient:
     return stripe.StripeClient(
         api_key,
         base_addresses={"api": base} if base else None,
-        max_network_retries=NETWORK_RETRIES,
+        max_network_retries=settings().stripe_network_retries,
         http_client=stripe.RequestsClient(timeout=settings().stripe_timeout_seconds),
     )
 
