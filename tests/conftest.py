@@ -22,6 +22,8 @@ os.environ.update(
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_DEV": "false",
+        # No real Stripe, ever: until a test starts the local Stripe, Stripe calls go to a closed port.
+        "SHOP_STRIPE_API_BASE": "http://127.0.0.1:9",
     }
 )
 

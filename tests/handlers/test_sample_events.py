@@ -45,6 +45,7 @@ from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb.outbox import outbox_email
 from shop_aws.dynamodb.verifications import LinkToSend
 from tests.support.shop import Shop
+from tests.support.stripe import LocalStripe
 
 SAMPLES = ROOT / "events"
 TEMPLATE = load()
@@ -396,6 +397,13 @@ SCENARIOS: dict[str, Scenario] = {
     "passwords": Scenario(
         datetime(2027, 1, 8, 21, 12, 40, tzinfo=UTC), the_caller_signed_in_with_the_current_password, answers(200)
     ),
+    # Issue 10, Stripe. A member starts saving a card; the local Stripe makes their customer and SetupIntent.
+    "payment_methods": Scenario(datetime(2026, 12, 5, 10, 21, 58, tzinfo=UTC), nothing, answers(201)),
+    # The settlement request is charged: its card is unknown to the local Stripe, a decided outcome
+    # (PaymentFailed, card_not_on_file), so nothing is left for the queue to retry.
+    "charge": Scenario(datetime(2027, 5, 10, 8, 30, 2, tzinfo=UTC), nothing, no_batch_item_failures),
+    # P4: Stripe's notification of the charge, signed (with the local webhook secret) two seconds before.
+    "stripe_webhook": Scenario(SETTLEMENT_ANSWERED_AT + timedelta(seconds=2), nothing, answers(200)),
     "outbox_dispatcher": Scenario(
         datetime(2026, 12, 5, 10, 23, 46, tzinfo=UTC), the_order_the_email_is_about, no_batch_item_failures
     ),
@@ -406,7 +414,7 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
-def test_the_function_handles_its_sample_event(shop: Shop, logical_id: str) -> None:
+def test_the_function_handles_its_sample_event(shop: Shop, local_stripe: LocalStripe, logical_id: str) -> None:
     # given
     folder = FUNCTIONS[logical_id].folder.name
     event = sample(folder)
