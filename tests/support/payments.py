@@ -53,6 +53,18 @@ class Settlement:
             pass
         self.shop.deliver_outbox()
 
+    def outcomes_waiting(self) -> int:
+        """Outcome events on the bus not yet applied (PaymentSucceeded and PaymentFailed)."""
+        sqs = self.shop.session.client("sqs")
+        return sum(
+            int(
+                sqs.get_queue_attributes(QueueUrl=pump.route.queue_url, AttributeNames=["ApproximateNumberOfMessages"])[
+                    "Attributes"
+                ]["ApproximateNumberOfMessages"]
+            )
+            for pump in self.outcomes
+        )
+
     def queued(self) -> int:
         sqs = self.shop.session.client("sqs")
         attributes = sqs.get_queue_attributes(
