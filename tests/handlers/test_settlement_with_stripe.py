@@ -5,10 +5,15 @@ The local Stripe behaves as Stripe documents (tests/support/stripe.py, local/str
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from shop.order_numbers import OrderNumbers
+from shop.orders import SHIPPING_FEE_CENTS, Address, Order, OrderLine
 from shop_aws.dynamodb import orders as order_store
-from tests.support.builders import cart, preorder
+from shop_aws.dynamodb.orders import place_checkout
+from tests.support.builders import address_fields, cart, preorder
 from tests.support.payments import Settlement
 from tests.support.shop import Member, Shop, checkout, confirm_shipping_date, state_of
 from tests.support.stripe import ALWAYS_AUTHENTICATE, DECLINED_AT_CHARGE, VISA, LocalStripe
@@ -141,3 +146,113 @@ def test_after_an_outage_the_waiting_charge_is_made_once(settlement: Settlement,
 
     assert state_of(number) == "PAID"
     assert len(settlement.stripe.intents_for(f"{number}#1")) == 1
+
+
+FAN_OUT_ORDERS = 12  # through the whole shop (moto copies the table per transaction: keep it small)
+BURST = 200  # settlement requests at once, straight onto the bus
+
+
+def seeded_orders(settlement: Settlement, count: int) -> list[str]:
+    """`count` reserved pre-orders of miku-2027, each of its own member with a card saved at the local Stripe,
+    written straight to the table as their checkouts would have left them."""
+    shop = settlement.shop
+    product = shop.product("miku-2027")
+    line = OrderLine(
+        productId=product.product_id,
+        name=product.name,
+        quantity=1,
+        unitPriceCents=product.unit_price_cents,
+        releaseDate=product.release_date,
+    )
+    numbers = OrderNumbers(shop.clock)
+    orders = []
+    for index in range(count):
+        card = settlement.stripe.saved_card(settlement.stripe.customer(f"member-{index}@example.com"))
+        address = Address.model_validate(address_fields())
+        orders.append(
+            Order(
+                orderNumber=numbers.next(),
+                memberId=f"member-{index:04d}",
+                email=f"member-{index}@example.com",
+                checkoutId=f"checkout-{index}",
+                kind=product.kind,
+                lines=(line,),
+                shippingAddress=address,
+                billingAddress=address,
+                paymentToken=card,
+                shippingFeeCents=SHIPPING_FEE_CENTS,
+                createdAt=shop.now(),
+            )
+        )
+    for start in range(0, count, 40):
+        place_checkout(orders[start : start + 40], {}, [])
+    return [order.order_number for order in orders]
+
+
+def test_stripe_down_during_a_fan_out_fails_no_order_and_charges_each_once_afterwards(
+    settlement: Settlement, staff: Member
+) -> None:
+    # rule P3, P2: a product's orders dated at once while Stripe answers 500 for a while
+    numbers = seeded_orders(settlement, FAN_OUT_ORDERS)
+    settlement.stripe.outage("error")
+    answer = settlement.shop.call(
+        "POST", "/admin/products/miku-2027/shipping-date", {"shippingDate": "2027-03-10"}, member=staff
+    )
+    assert answer.status == 202
+    settlement.shop.shipping_queue.drain()
+    settlement.shop.deliver_outbox()
+    settlement.try_each_once()
+    settlement.try_each_once()  # every request tried twice while Stripe is down
+    settlement.apply_outcomes()
+    assert {state_of(number) for number in numbers} == {"SETTLEMENT_PENDING"}
+    assert settlement.queued() == FAN_OUT_ORDERS
+
+    settlement.stripe.end_outage()
+    assert settlement.stripe.payment_intents() == []
+    settlement.charge_all()
+
+    assert {state_of(number) for number in numbers} == {"PAID"}
+    intents = settlement.stripe.payment_intents()
+    assert sorted(intent["metadata"]["settlementId"] for intent in intents) == sorted(f"{n}#1" for n in numbers)
+
+
+def test_stripe_down_during_a_burst_of_hundreds_of_settlements_fails_none_and_charges_each_once_afterwards(
+    settlement: Settlement,
+) -> None:
+    # rule P3, P2: the burst after a big shipping-date confirmation meets a Stripe outage
+    shop = settlement.shop
+    card = settlement.stripe.saved_card(settlement.stripe.customer())
+    requests = [
+        {
+            "orderNumber": f"01M8-BRST-0000-{index:04d}",
+            "settlementId": f"01M8-BRST-0000-{index:04d}#1",
+            "amountCents": 16_800,
+            "currency": "USD",
+            "paymentToken": card,
+        }
+        for index in range(BURST)
+    ]
+    events = shop.session.client("events")
+    for start in range(0, BURST, 10):
+        entries = [
+            {
+                "Source": "preorder.shop",
+                "DetailType": "SettlementRequested",
+                "Detail": json.dumps(detail),
+                "EventBusName": shop.stack.ref("ShopBus"),
+            }
+            for detail in requests[start : start + 10]
+        ]
+        assert events.put_events(Entries=entries)["FailedEntryCount"] == 0
+    settlement.stripe.outage("error")
+
+    failures = [settlement.try_each_once() for _ in range(2)]  # every request tried twice while Stripe is down
+    waiting_during = (settlement.queued(), settlement.outcomes_waiting(), settlement.in_dead_letter_queue())
+    settlement.stripe.end_outage()
+    charged_during = settlement.stripe.payment_intents()
+    settlement.try_each_once()
+
+    assert (failures, waiting_during, charged_during) == ([BURST, BURST], (BURST, 0, 0), [])
+    assert settlement.outcomes_by_function() == {"PaymentSucceededFunction": BURST, "PaymentFailedFunction": 0}
+    settlement_ids = sorted(intent["metadata"]["settlementId"] for intent in settlement.stripe.payment_intents())
+    assert settlement_ids == sorted(request["settlementId"] for request in requests)

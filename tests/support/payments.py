@@ -48,22 +48,58 @@ class Settlement:
         self.apply_outcomes()
         return failed
 
+    def try_each_once(self) -> int:
+        """One delivery of every queued settlement request, as SQS gives each again only after its
+        visibility timeout; returns how many failed (and are visible again for the next round)."""
+        sqs = self.shop.session.client("sqs")
+        failed = []
+        while True:
+            messages = sqs.receive_message(
+                QueueUrl=self.queue.queue_url, MaxNumberOfMessages=10, AttributeNames=["All"], VisibilityTimeout=600
+            ).get("Messages", [])
+            if not messages:
+                break
+            event = {"Records": [self.queue._as_lambda_record(m) for m in messages]}
+            try:
+                response = self.shop.functions.invoke(self.queue.function, event)
+            except Exception:  # Powertools raises when every record failed: Lambda retries the whole batch
+                response = {"batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages]}
+            failing = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+            for message in messages:
+                if message["MessageId"] in failing:
+                    failed.append(message["ReceiptHandle"])
+                else:
+                    sqs.delete_message(QueueUrl=self.queue.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        for handle in failed:
+            sqs.change_message_visibility(QueueUrl=self.queue.queue_url, ReceiptHandle=handle, VisibilityTimeout=0)
+        return len(failed)
+
+    def in_dead_letter_queue(self) -> int:
+        sqs = self.shop.session.client("sqs")
+        url = self.shop.stack.ref("SettlementDeadLetterQueue")
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+
     def apply_outcomes(self) -> None:
         while sum(pump.pump_once() for pump in self.outcomes):
             pass
         self.shop.deliver_outbox()
 
-    def outcomes_waiting(self) -> int:
-        """Outcome events on the bus not yet applied (PaymentSucceeded and PaymentFailed)."""
+    def outcomes_by_function(self) -> dict[str, int]:
+        """Outcome events on the bus not yet applied, by the function they go to."""
         sqs = self.shop.session.client("sqs")
-        return sum(
-            int(
+        return {
+            pump.route.function: int(
                 sqs.get_queue_attributes(QueueUrl=pump.route.queue_url, AttributeNames=["ApproximateNumberOfMessages"])[
                     "Attributes"
                 ]["ApproximateNumberOfMessages"]
             )
             for pump in self.outcomes
-        )
+        }
+
+    def outcomes_waiting(self) -> int:
+        """Outcome events on the bus not yet applied (PaymentSucceeded and PaymentFailed)."""
+        return sum(self.outcomes_by_function().values())
 
     def queued(self) -> int:
         sqs = self.shop.session.client("sqs")
