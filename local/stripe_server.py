@@ -17,7 +17,8 @@ The layer, each item as Stripe's documentation describes it (docs/local.md lists
   4... visa, 5... mastercard (localstripe says visa for all).
 - An outage switch for P3, not a Stripe feature: `POST /_config/outage {"mode": "error"|"timeout",
   "seconds": N}` makes every /v1 request answer 500 `api_error` (or hang past the client's timeout)
-  until cleared with `DELETE /_config/outage` or for N seconds; `DELETE /_config/everything` forgets everything.
+  until cleared with `DELETE /_config/outage` or for N seconds; `DELETE /_config/everything` forgets everything;
+  `POST /_config/cards {"id", "customer", "number"}` makes a saved card with fixed ids (for sample events).
 
 It keeps its state in memory only (localstripe would share a pickle file in /tmp between instances).
 """
@@ -181,6 +182,25 @@ async def end_outage(request: web.Request) -> web.Response:
     return web.json_response({"mode": None})
 
 
+def _rekeyed(obj: Any, new_id: str) -> Any:
+    del resources.store[f"{obj.object}:{obj.id}"]
+    obj.id = new_id
+    resources.store[f"{obj.object}:{new_id}"] = obj
+    return obj
+
+
+async def fixture_card(request: web.Request) -> web.Response:
+    """Local only (sample events name fixed ids): a customer and a card attached to it, with the ids asked for."""
+    data = await request.json()
+    customer_id, method_id = str(data["customer"]), str(data["id"])
+    if resources.store.get(f"customer:{customer_id}") is None:
+        _rekeyed(resources.Customer(email=data.get("email")), customer_id)
+    card = {"number": str(data.get("number", "4242424242424242")), "exp_month": 12, "exp_year": 2030, "cvc": "123"}
+    method = _rekeyed(resources.PaymentMethod(type="card", card=card), method_id)
+    method.customer = customer_id
+    return web.json_response({"id": method_id, "customer": customer_id})
+
+
 async def forget_everything(request: web.Request) -> web.Response:
     resources.store.clear()
     _replies.clear()
@@ -195,6 +215,7 @@ def application() -> web.Application:
     app.router.add_post("/_config/outage", switch_outage)
     app.router.add_delete("/_config/outage", end_outage)
     app.router.add_delete("/_config/everything", forget_everything)
+    app.router.add_post("/_config/cards", fixture_card)
     return app
 
 

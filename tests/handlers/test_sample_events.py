@@ -39,7 +39,7 @@ from shop.shipping_dates import dated
 from shop.support import Shipment, shipped
 from shop.support_requests import NewRequest, opened
 from shop_aws import cognito
-from shop_aws.dynamodb import carts, order_changes, support_requests, verifications
+from shop_aws.dynamodb import carts, order_changes, payment_customers, support_requests, verifications
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb.outbox import outbox_email
@@ -207,9 +207,18 @@ def the_callers_order_in_the_body(shop: Shop, event: dict[str, Any]) -> None:
     an_order(shop, number, OrderState.RESERVED, member_id=claims["sub"], email=claims["email"])
 
 
+def the_callers_saved_card(shop: Shop, event: dict[str, Any]) -> None:
+    """P1: the card the body names, saved by the caller (their Stripe customer made once) at the local Stripe."""
+    claims = _claims(event)
+    customer = f"cus_{claims['sub'][:8]}Sample"
+    shop.stripe.fixture_card(_body(event)["paymentMethodId"], customer)
+    payment_customers.keep_payment_customer(claims["sub"], customer, shop.now())
+
+
 def the_products_in_the_cart(shop: Shop, event: dict[str, Any]) -> None:
     for line in _body(event)["items"]:
         shop.add_product(a_preorder(line["productId"]))
+    the_callers_saved_card(shop, event)
 
 
 def the_callers_failed_order_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
@@ -221,6 +230,7 @@ def the_callers_failed_order_in_the_path(shop: Shop, event: dict[str, Any]) -> N
         member_id=claims["sub"],
         email=claims["email"],
     )
+    the_callers_saved_card(shop, event)
 
 
 def an_open_order_of_the_queued_product(shop: Shop, event: dict[str, Any]) -> None:

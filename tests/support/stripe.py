@@ -107,6 +107,11 @@ class LocalStripe:
         confirmed.raise_for_status()
         return str(confirmed.json()["payment_method"])
 
+    def fixture_card(self, method: str, customer: str, number: str = VISA) -> None:
+        """A card saved to a customer, both with the ids a sample event names (a local-only switch)."""
+        body = {"id": method, "customer": customer, "number": number}
+        self.http.post(f"{self.url}/_config/cards", json=body, timeout=5).raise_for_status()
+
     def detach(self, method: str) -> None:
         self._post(f"/v1/payment_methods/{method}/detach", {}).raise_for_status()
 

@@ -180,7 +180,9 @@ def address_changed(order: Order) -> Email:
 
 def payment_method_changed(order: Order) -> Email:
     """O13: names the new method only by its last characters."""
-    values = _order_values(order) | {"token_end": masked_token(order.payment_token).removeprefix("****")}
+    card = order.payment_card
+    token_end = card.last4 if card is not None else masked_token(order.payment_token).removeprefix("****")
+    values = _order_values(order) | {"token_end": token_end}
     return render("payment_method_changed", order.email, values, order.order_number)
 
 
