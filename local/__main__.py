@@ -63,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="sign in through POST /sessions and print the ID token")
     token.add_argument("email")
     token.add_argument("password")
+    card = commands.add_parser(
+        "card", help="save a Stripe test card for the signed-in member, as Stripe.js would; prints its PaymentMethod id"
+    )
+    card.add_argument("token", help="the member's ID token (python -m local token ...)")
+    card.add_argument("number", nargs="?", default="4242424242424242", help="a Stripe test card (default 4242...)")
     clock = commands.add_parser("clock", help="show, move or reset the shop's clock")
     clock_actions = clock.add_subparsers(dest="action", required=True)
     clock_actions.add_parser("show", help="the shop's time and how far it is from the real time")
@@ -182,9 +187,15 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(api_port=args.port, aws_port=args.aws_port)
 
 
+def _card(args: argparse.Namespace) -> int:
+    print(ShopClient(args.url).save_card(args.token, args.number))
+    return 0
+
+
 _COMMANDS = {
     "start": _start,
     "token": _token,
+    "card": _card,
     "clock": _clock,
     "schedule": _schedule,
     "mail": _mail,
