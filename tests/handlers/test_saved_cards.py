@@ -4,8 +4,8 @@ saved card, usable off-session, is accepted at checkout, re-settlement and payme
 from __future__ import annotations
 
 from tests.support.builders import cart, preorder
-from tests.support.orders import a_preorder, order_of
-from tests.support.shop import Member, Shop, checkout, orders_in_table
+from tests.support.orders import a_preorder, order_of, payment_fails
+from tests.support.shop import Member, Shop, checkout, confirm_shipping_date, orders_in_table
 
 
 def setup_intent(shop: Shop, member: Member) -> dict:
@@ -121,3 +121,19 @@ def test_a_payment_method_change_to_another_members_card_is_refused(shop: Shop, 
 
     assert (answer.status, answer.body["code"]) == (422, "PAYMENT_METHOD_REFUSED")
     assert order_of(number).payment_token == before
+
+
+def test_a_resettlement_with_another_members_card_is_refused_and_the_payment_stays_failed(
+    shop: Shop, alice: Member, bob: Member
+) -> None:
+    # rule L5, P1
+    number = a_preorder(shop, alice)
+    confirm_shipping_date(shop, number)
+    payment_fails(shop, number)
+
+    answer = shop.call(
+        "POST", f"/orders/{number}/resettlement", {"paymentMethodId": shop.saved_card(bob)}, member=alice
+    )
+
+    assert (answer.status, answer.body["code"]) == (422, "PAYMENT_METHOD_REFUSED")
+    assert order_of(number).state.value == "PAYMENT_FAILED"
