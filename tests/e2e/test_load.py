@@ -23,18 +23,17 @@ def test_fifty_members_racing_for_ten_units_buy_exactly_ten(local_shop: ShopClie
     # given
     product = new_product(local_shop, staff_token, name="Nendoroid Launch Day", stock=STOCK)
     members = new_members(local_shop, BUYERS, "buyer")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        cards = list(pool.map(lambda member: ShopClient(local_shop.url).save_card(member[1]), members))
 
     # when all of them confirm at once
     with ThreadPoolExecutor(max_workers=BUYERS) as pool:
         replies = list(
             pool.map(
-                lambda member: checkout(
-                    local_shop,
-                    member[1],
-                    cart((product["productId"], 1), card=local_shop.save_card(member[1])),
-                    str(uuid.uuid4()),
+                lambda paying: checkout(
+                    local_shop, paying[0][1], cart((product["productId"], 1), card=paying[1]), str(uuid.uuid4())
                 ),
-                members,
+                zip(members, cards, strict=True),
             )
         )
 
