@@ -17,7 +17,10 @@ from local.template import Resolver, Template, load
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 STACK_NAME = "preorder-shop-local"
-DEFAULT_PARAMETERS = {"SenderAddress": "orders@preorder-shop.example"}
+DEFAULT_PARAMETERS = {"SenderAddress": "orders@preorder-shop.example", "StripePublishableKey": "pk_test_local_shop"}
+# The secrets the template names but does not create (README, Deploying): made here with the local Stripe's
+# values. The local Stripe takes any sk_test_ key; the webhook secret signs its notifications.
+LOCAL_SECRETS = {"StripeSecretKeyName": "sk_test_local_shop", "StripeWebhookSecretName": "whsec_local_shop"}
 
 _TABLE_KEYS = (
     "AttributeDefinitions",
@@ -68,6 +71,8 @@ def provision(
     _create_tables(session, template, resolver)
     _create_queues(session, template, resolver)
     _create_buses(session, template, resolver)
+    _create_rules(session, template, resolver)
+    _create_secrets(session, values)
     _create_user_pools(session, template, resolver)
     session.client("ses", region_name=REGION).verify_email_identity(EmailAddress=values["SenderAddress"])
     for name, spec in template.functions().items():
@@ -124,6 +129,28 @@ def _create_buses(session: boto3.session.Session, template: Template, resolver: 
         resolver.refs[logical_id] = name
         resolver.attributes[(logical_id, "Arn")] = arn
         resolver.attributes[(logical_id, "Name")] = name
+
+
+def _create_rules(session: boto3.session.Session, template: Template, resolver: Resolver) -> None:
+    """The template's own bus rules (AWS::Events::Rule) with their SQS targets, which moto delivers to."""
+    events = session.client("events", region_name=REGION)
+    for logical_id, resource in template.of_type("AWS::Events::Rule").items():
+        props = resolver.resolve(resource["Properties"])
+        bus = props.get("EventBusName", "default")
+        arn = events.put_rule(Name=logical_id, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]))[
+            "RuleArn"
+        ]
+        targets = [{"Id": target["Id"], "Arn": target["Arn"]} for target in props.get("Targets", [])]
+        events.put_targets(Rule=logical_id, EventBusName=bus, Targets=targets)
+        resolver.refs[logical_id] = logical_id
+        resolver.attributes[(logical_id, "Arn")] = arn
+
+
+def _create_secrets(session: boto3.session.Session, values: dict[str, str]) -> None:
+    secrets = session.client("secretsmanager", region_name=REGION)
+    for parameter, secret in LOCAL_SECRETS.items():
+        if parameter in values:
+            secrets.create_secret(Name=values[parameter], SecretString=secret)
 
 
 def _create_user_pools(session: boto3.session.Session, template: Template, resolver: Resolver) -> None:

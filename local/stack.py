@@ -18,14 +18,14 @@ from werkzeug.wrappers import Request, Response
 from local import cognito as pool_behaviour
 from local import front, mailbox, openapi
 from local.aws import LOOPBACK, EmbeddedAws
-from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT
+from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT, DEFAULT_STRIPE_PORT
 from local.events import RulePump, Scheduler, schedules, wire_rules
 from local.gateway import CognitoAuthorizer, Gateway
 from local.lambdas import Functions, QueuePump, StreamPump
-from local.provision import REGION, Stack, provision
+from local.provision import LOCAL_SECRETS, REGION, Stack, provision
 from local.reset import empty_tables, purge_queues, remove_members
-from local.sandbox import PaymentSandbox
 from local.seed import STAFF_EMAIL, seed
+from local.stripe_process import LocalStripeProcess
 from shop.clock import SystemClock, iso
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
@@ -62,9 +62,16 @@ def parse_duration(text: str) -> timedelta:
 
 
 class LocalStack:
-    def __init__(self, api_port: int = DEFAULT_API_PORT, aws_port: int = DEFAULT_AWS_PORT, seed_data: bool = True):
+    def __init__(
+        self,
+        api_port: int = DEFAULT_API_PORT,
+        aws_port: int = DEFAULT_AWS_PORT,
+        seed_data: bool = True,
+        stripe_port: int = DEFAULT_STRIPE_PORT,
+    ):
         self.api_port = api_port
         self.aws_port = aws_port
+        self.stripe = LocalStripeProcess(stripe_port)
         self.seed_data = seed_data
         self.clock = SystemClock()
         self.aws = EmbeddedAws(aws_port)
@@ -80,13 +87,23 @@ class LocalStack:
     def start(self) -> LocalStack:
         check_port_free(self.api_port, "the shop's API")
         check_port_free(self.aws_port, "the embedded AWS")
+        check_port_free(self.stripe.port, "the local Stripe")
         self.aws.start()
+        self.stripe.start()
         self.session = boto3.session.Session(region_name=REGION)
         # Links in emails open the local stand-ins for the front end's pages (local/front.py).
         self.stack: Stack = provision(self.session, {"FrontEndUrl": f"{self.url}/_local"})
         for environment in self.stack.environments.values():
             os.environ.update({k: v for k, v in environment.items() if k != "POWERTOOLS_SERVICE_NAME"})
         os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+        # The functions' Stripe calls go to the local Stripe (the library's own base address, nothing else).
+        os.environ.update(
+            {
+                "SHOP_STRIPE_API_BASE": self.stripe.url,
+                "SHOP_STRIPE_TIMEOUT_SECONDS": "10",
+                "SHOP_STRIPE_NETWORK_RETRIES": "1",
+            }
+        )
         settings.cache_clear()
         clients.reset()
         runtime.use_clock(self.clock)
@@ -99,8 +116,6 @@ class LocalStack:
             QueuePump(self.session, self.stack, self.functions, queue) for queue in self._event_source_queues()
         ]
         self.pumps += [RulePump(self.session, self.functions, route) for route in wire_rules(self.session, self.stack)]
-        self.sandbox = PaymentSandbox(self.session, self.stack)
-        self.pumps.append(self.sandbox)
         self.scheduler = Scheduler(self.functions, schedules(self.stack))
         self.authorizer = CognitoAuthorizer(
             self.aws.endpoint, self.stack.ref("UserPool"), self.stack.ref("UserPoolClient")
@@ -110,6 +125,7 @@ class LocalStack:
         # Seed before serving: whoever sees the API answer can sign in as staff and buy the demo catalogue.
         self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
         self.api_port = self.gateway.start(self.api_port)
+        self._register_webhook()
         self._worker = threading.Thread(target=self._work, name="pumps", daemon=True)
         self._worker.start()
         return self
@@ -120,6 +136,7 @@ class LocalStack:
             self._worker.join(timeout=10)
         self.gateway.stop()
         self.aws.stop()
+        self.stripe.stop()
 
     def _event_source_queues(self) -> list[str]:
         queues = []
@@ -170,7 +187,8 @@ class LocalStack:
         """Empty the shop in place and put back what start seeded, the clock at the real time.
 
         Every table's items, every queue's messages, the mailbox, every member but the seeded staff
-        account, the user pool's failed sign-ins (local/cognito.py), the sandbox's memory; the pumps
+        account, the user pool's failed sign-ins (local/cognito.py), the local Stripe's customers, cards and
+        charges; the pumps
         move past what was deleted and the schedules start their rates again. No delivery or schedule
         runs meanwhile; the API keeps answering.
         """
@@ -180,7 +198,8 @@ class LocalStack:
             queues = purge_queues(self.session)
             emails = mailbox.empty()
             members = remove_members(self.session, self.stack, keep={STAFF_EMAIL} if self.seed_data else set())
-            self.sandbox.failed_once.clear()
+            self.stripe.forget_everything()
+            self._register_webhook()
             pool_behaviour.lockout.forget()
             self.reset_clock()
             self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
@@ -205,6 +224,9 @@ class LocalStack:
             "userPoolId": self.stack.ref("UserPool"),
             "userPoolClientId": self.stack.ref("UserPoolClient"),
             "eventBusName": self.stack.ref("ShopBus"),
+            # The front end's Stripe.js, and where it saves cards: the local Stripe (on AWS: js.stripe.com).
+            "stripeJsUrl": f"{self.stripe.url}/js.stripe.com/v3/",
+            "stripeApiUrl": self.stripe.url,
             "now": iso(self.clock.now()),
             "clockOffsetSeconds": self.clock.offset.total_seconds(),
         }
@@ -228,6 +250,9 @@ class LocalStack:
         gateway.add_local("POST", "/_local/clock/reset", self._reset_clock)
         gateway.add_local("POST", "/_local/reset", lambda request, _: _json(200, self.reset()))
         gateway.add_local("POST", "/_local/schedules/run", self._run_schedules)
+
+    def _register_webhook(self) -> None:
+        self.stripe.register_webhook(f"{self.url}/payments/stripe/webhook", LOCAL_SECRETS["StripeWebhookSecretName"])
 
     def _routes(self) -> list[dict[str, Any]]:
         """The API routes this gateway serves: exactly template.yaml's."""

@@ -26,6 +26,13 @@ class LineView(_View):
     release_date: str = Field(alias="releaseDate")
 
 
+class CardView(_View):
+    """P1, O13: the saved card an order will be charged to, as the member recognises it (never card data)."""
+
+    brand: str
+    last4: str
+
+
 class OrderView(_View):
     order_number: str = Field(alias="orderNumber")
     kind: str
@@ -37,6 +44,7 @@ class OrderView(_View):
     total_cents: int = Field(alias="totalCents")
     shipping_date: str | None = Field(default=None, alias="shippingDate")
     resettlement_deadline: str | None = Field(default=None, alias="resettlementDeadline")
+    payment_method: CardView | None = Field(default=None, alias="paymentMethod")
 
     @classmethod
     def of(cls, order: Order) -> OrderView:
@@ -61,6 +69,9 @@ class OrderView(_View):
             total_cents=order.total_cents,
             shipping_date=order.shipping_date,
             resettlement_deadline=iso(order.resettlement_deadline) if order.resettlement_deadline else None,
+            payment_method=CardView(brand=order.payment_card.brand, last4=order.payment_card.last4)
+            if order.payment_card
+            else None,
         )
 
 
@@ -167,7 +178,9 @@ class OrderDetailView(OrderView):
                 "billingAddress": AddressView.of(order.billing_address),
                 "payment": PaymentView(
                     state=payment_state(order).value,
-                    method=masked_token(order.payment_token),
+                    method=f"****{order.payment_card.last4}"
+                    if order.payment_card
+                    else masked_token(order.payment_token),
                     paid_at=_iso(order.paid_at),
                     resettlement_deadline=_iso(order.resettlement_deadline),
                 ),
