@@ -25,7 +25,7 @@ PSEUDO_PARAMETERS = {
 
 
 def packaged(template: dict[str, Any]) -> dict[str, Any]:
-    """What `sam package` hands the translator: local code folders replaced by their S3 upload."""
+    """What `sam package` hands the translator: local code folders replaced by the s3:// address of their upload."""
     for resource in template["Resources"].values():
         for key in ("CodeUri", "ContentUri"):
             uri = resource.get("Properties", {}).get(key)
