@@ -213,6 +213,7 @@ class LocalStack:
         gateway = self.gateway
         gateway.add_local("GET", "/_local/config", lambda request, _: _json(200, self.config()))
         gateway.add_local("GET", "/_local/routes", lambda request, _: _json(200, self._routes()))
+        gateway.add_local("GET", "/_local/ops", lambda request, _: _json(200, self._ops()))
         gateway.add_local("GET", "/_local/mail", self._mail_page)
         gateway.add_local("GET", "/_local/mail.json", self._mail_json)
         gateway.add_local("GET", "/_local/mail/<message_id>", self._mail_message)
@@ -228,6 +229,15 @@ class LocalStack:
         gateway.add_local("POST", "/_local/clock/reset", self._reset_clock)
         gateway.add_local("POST", "/_local/reset", lambda request, _: _json(200, self.reset()))
         gateway.add_local("POST", "/_local/schedules/run", self._run_schedules)
+
+    def _ops(self) -> dict[str, Any]:
+        """What `python -m ops --local` needs: the embedded AWS, the queues and bus, the sweeper's environment."""
+        return {
+            "awsEndpoint": self.aws.endpoint,
+            "environment": self.stack.environments["OutboxSweeperFunction"],
+            "queues": {name: self.stack.ref(name) for name in self.stack.template.of_type("AWS::SQS::Queue")},
+            "busName": self.stack.ref("ShopBus"),
+        }
 
     def _routes(self) -> list[dict[str, Any]]:
         """The API routes this gateway serves: exactly template.yaml's."""
