@@ -121,6 +121,7 @@ class Api:
             query=query,
             claims=member.claims if member and not route.public else None,
         )
+        self.last_request_id = str(event["requestContext"]["requestId"])
         response = self.functions.invoke(route.function, event)
         text = response.get("body") or ""
         return Answer(response["statusCode"], json.loads(text) if text else None, response.get("multiValueHeaders", {}))
