@@ -26,6 +26,7 @@ from local.provision import REGION, Stack, provision
 from local.reset import empty_tables, purge_queues, remove_members
 from local.sandbox import PaymentSandbox
 from local.seed import STAFF_EMAIL, seed
+from local.simulator import MailboxSimulator
 from shop.clock import SystemClock, iso
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
@@ -101,6 +102,8 @@ class LocalStack:
         self.pumps += [RulePump(self.session, self.functions, route) for route in wire_rules(self.session, self.stack)]
         self.sandbox = PaymentSandbox(self.session, self.stack)
         self.pumps.append(self.sandbox)
+        self.simulator = MailboxSimulator(self.session, self.stack, self.functions)
+        self.pumps.append(self.simulator)
         self.scheduler = Scheduler(self.functions, schedules(self.stack))
         self.authorizer = CognitoAuthorizer(
             self.aws.endpoint, self.stack.ref("UserPool"), self.stack.ref("UserPoolClient")
@@ -185,6 +188,7 @@ class LocalStack:
             self.reset_clock()
             self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
             self.stream_pump.skip_to_end()
+            self.simulator.skip_to_end()
             self.scheduler.restart()
             self.pump_errors = 0
         return {

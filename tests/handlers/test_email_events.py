@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from local.simulator import MailboxSimulator
 from shop_aws import ses
 from shop_aws.dynamodb.undeliverable import undeliverable
 from tests.support.metrics import emitted
@@ -177,3 +178,42 @@ def test_every_email_is_sent_through_the_configuration_set_with_its_kind_and_ord
     assert request["ConfigurationSetName"] == shop.stack.ref("EmailConfigurationSet")
     assert {"Name": "kind", "Value": "order_confirmation"} in request["EmailTags"]
     assert {"Name": "order", "Value": number} in request["EmailTags"]
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [("bounce@simulator.amazonses.com", "Bounce"), ("complaint+alice@simulator.amazonses.com", "Complaint")],
+)
+def test_the_local_stacks_mailbox_simulator_bounces_ses_test_addresses_end_to_end(
+    shop: Shop, address: str, reason: str
+) -> None:
+    # rule E1, seen locally as on AWS: SES's mailbox simulator addresses bounce or complain
+    simulator = MailboxSimulator(shop.session, shop.stack, shop.functions)
+    simulator.skip_to_end()
+    member = Member(member_id="5e1f-simulated", email=address)
+    number = a_preorder(shop, member)
+    shop.deliver_outbox()
+
+    answered = simulator.step()
+    confirm_shipping_date(shop, number)
+    shop.deliver_outbox()
+    answer = shop.call("GET", f"/orders/{number}", member=member)
+
+    assert answered == 1
+    assert [m.subject for m in shop.emails_to(address)] == [f"Order confirmation {number}"]
+    assert answer.body["emailUndeliverable"] == {
+        "address": address,
+        "since": answer.body["emailUndeliverable"]["since"],
+        "reason": reason,
+        "lostEmailKind": "order_confirmation",
+    }
+
+
+def test_the_mailbox_simulator_leaves_other_addresses_alone(shop: Shop, alice: Member) -> None:
+    simulator = MailboxSimulator(shop.session, shop.stack, shop.functions)
+    simulator.skip_to_end()
+    a_preorder(shop, alice)
+    shop.deliver_outbox()
+
+    assert simulator.step() == 0
+    assert undeliverable(alice.email) is None
