@@ -55,8 +55,11 @@ class MailboxSimulator:
         self._seen = len(ses_backends[ACCOUNT][REGION].sent_messages)
 
     def step(self) -> int:
-        sent = list(ses_backends[ACCOUNT][REGION].sent_messages)
-        new, self._seen = sent[self._seen :], len(sent)
+        sent = ses_backends[ACCOUNT][REGION].sent_messages
+        if len(sent) < self._seen:  # the mailbox was emptied (python -m local reset)
+            self._seen = 0
+        new = sent[self._seen :]
+        self._seen += len(new)
         if self.subscriber is None:
             return 0
         answered = 0
