@@ -16,8 +16,12 @@ from local.template import Resolver, Template, load
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-STACK_NAME = "preorder-shop-local"
-DEFAULT_PARAMETERS = {"SenderAddress": "orders@preorder-shop.example", "StripePublishableKey": "pk_test_local_shop"}
+STACK_NAME = "preorder-shop-local"  # also in local/__init__.py
+DEFAULT_PARAMETERS = {
+    "SenderAddress": "orders@preorder-shop.example",
+    "StripePublishableKey": "pk_test_local_shop",
+    "AlarmEmail": "operator@preorder-shop.example",
+}
 # The secrets the template names but does not create (README, Deploying): made here with the local Stripe's
 # values. The local Stripe takes any sk_test_ key; the webhook secret signs its notifications.
 LOCAL_SECRETS = {"StripeSecretKeyName": "sk_test_local_shop", "StripeWebhookSecretName": "whsec_local_shop"}
@@ -75,6 +79,8 @@ def provision(
     _create_secrets(session, values)
     _create_user_pools(session, template, resolver)
     session.client("ses", region_name=REGION).verify_email_identity(EmailAddress=values["SenderAddress"])
+    _create_email_configuration_sets(session, template, resolver)
+    _create_topics(session, template, resolver)
     for name, spec in template.functions().items():
         stack.environments[name] = {k: str(v) for k, v in resolver.resolve(spec.environment).items()}
     return stack
@@ -184,3 +190,21 @@ def _create_user_pools(session: boto3.session.Session, template: Template, resol
             Description=props.get("Description", ""),
         )
         resolver.refs[logical_id] = props["GroupName"]
+
+
+def _create_email_configuration_sets(session: boto3.session.Session, template: Template, resolver: Resolver) -> None:
+    sesv2 = session.client("sesv2", region_name=REGION)
+    for logical_id, resource in template.of_type("AWS::SES::ConfigurationSet").items():
+        name = resolver.resolve(resource["Properties"]["Name"])
+        sesv2.create_configuration_set(ConfigurationSetName=name)
+        resolver.refs[logical_id] = name
+
+
+def _create_topics(session: boto3.session.Session, template: Template, resolver: Resolver) -> None:
+    """SNS topics (alarms, SES events); the local stack delivers SES's events to their subscribers itself."""
+    sns = session.client("sns", region_name=REGION)
+    for logical_id in template.of_type("AWS::SNS::Topic"):
+        arn = sns.create_topic(Name=f"{STACK_NAME}-{logical_id}")["TopicArn"]
+        resolver.refs[logical_id] = arn
+        resolver.attributes[(logical_id, "TopicArn")] = arn
+        resolver.attributes[(logical_id, "TopicName")] = f"{STACK_NAME}-{logical_id}"

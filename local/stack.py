@@ -25,6 +25,7 @@ from local.lambdas import Functions, QueuePump, StreamPump
 from local.provision import LOCAL_SECRETS, REGION, Stack, provision
 from local.reset import empty_tables, purge_queues, remove_members
 from local.seed import STAFF_EMAIL, seed
+from local.simulator import MailboxSimulator
 from local.stripe_process import LocalStripeProcess
 from shop.clock import SystemClock, iso
 from shop_aws import clients, runtime
@@ -116,6 +117,8 @@ class LocalStack:
             QueuePump(self.session, self.stack, self.functions, queue) for queue in self._event_source_queues()
         ]
         self.pumps += [RulePump(self.session, self.functions, route) for route in wire_rules(self.session, self.stack)]
+        self.simulator = MailboxSimulator(self.session, self.stack, self.functions)
+        self.pumps.append(self.simulator)
         self.scheduler = Scheduler(self.functions, schedules(self.stack))
         self.authorizer = CognitoAuthorizer(
             self.aws.endpoint, self.stack.ref("UserPool"), self.stack.ref("UserPoolClient")
@@ -204,6 +207,7 @@ class LocalStack:
             self.reset_clock()
             self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
             self.stream_pump.skip_to_end()
+            self.simulator.skip_to_end()
             self.scheduler.restart()
             self.pump_errors = 0
         return {
@@ -235,6 +239,7 @@ class LocalStack:
         gateway = self.gateway
         gateway.add_local("GET", "/_local/config", lambda request, _: _json(200, self.config()))
         gateway.add_local("GET", "/_local/routes", lambda request, _: _json(200, self._routes()))
+        gateway.add_local("GET", "/_local/ops", lambda request, _: _json(200, self._ops()))
         gateway.add_local("GET", "/_local/mail", self._mail_page)
         gateway.add_local("GET", "/_local/mail.json", self._mail_json)
         gateway.add_local("GET", "/_local/mail/<message_id>", self._mail_message)
@@ -253,6 +258,15 @@ class LocalStack:
 
     def _register_webhook(self) -> None:
         self.stripe.register_webhook(f"{self.url}/payments/stripe/webhook", LOCAL_SECRETS["StripeWebhookSecretName"])
+
+    def _ops(self) -> dict[str, Any]:
+        """What `python -m ops --local` needs: the embedded AWS, the queues and bus, the sweeper's environment."""
+        return {
+            "awsEndpoint": self.aws.endpoint,
+            "environment": self.stack.environments["OutboxSweeperFunction"],
+            "queues": {name: self.stack.ref(name) for name in self.stack.template.of_type("AWS::SQS::Queue")},
+            "busName": self.stack.ref("ShopBus"),
+        }
 
     def _routes(self) -> list[dict[str, Any]]:
         """The API routes this gateway serves: exactly template.yaml's."""

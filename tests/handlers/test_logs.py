@@ -158,3 +158,20 @@ def test_functions_running_at_once_in_one_process_each_log_as_themselves(shop: S
         ("expiry run", "ExpireResettlementsFunction", services(shop)["ExpireResettlementsFunction"]),
         ("reminder run", "RemindResettlementsFunction", services(shop)["RemindResettlementsFunction"]),
     }
+
+
+def test_every_line_of_a_request_carries_api_gateways_request_id_as_its_correlation_id(
+    shop: Shop, alice: Member
+) -> None:
+    # issue 12: one search on the request id API Gateway gave the caller finds everything the request logged
+    shop.add_product(preorder("miku-2027"))
+    card = shop.card_of(alice)
+    lines = io.StringIO()
+    with every_function_logging_to(shop, lines):
+        answer = checkout(shop, alice, {**cart(("miku-2027", 1)), "paymentMethodId": card})
+    logged = records(lines.getvalue())
+
+    assert answer.status == 201
+    assert logged
+    (request_id,) = {line.get("correlation_id") for line in logged}
+    assert request_id == shop.last_request_id

@@ -42,7 +42,8 @@ from shop_aws import cognito
 from shop_aws.dynamodb import carts, order_changes, payment_customers, support_requests, verifications
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb import orders as order_store
-from shop_aws.dynamodb.outbox import outbox_email
+from shop_aws.dynamodb.items import to_attributes
+from shop_aws.dynamodb.outbox import outbox_email, outbox_event
 from shop_aws.dynamodb.verifications import LinkToSend
 from tests.support.shop import Shop
 from tests.support.stripe import LocalStripe
@@ -337,6 +338,28 @@ def answers(status: int) -> Callable[[Any], None]:
     return check
 
 
+def an_event_left_pending_by_the_stream(shop: Shop, event: dict[str, Any]) -> None:
+    """The settlement request of the sample order, written ten minutes before the sweep and never delivered."""
+    entry = outbox_event("SettlementRequested", {"orderNumber": ORDER_NUMBER}, datetime(2027, 5, 10, 8, 30, tzinfo=UTC))
+    shop.session.client("dynamodb").put_item(
+        TableName=shop.stack.ref("ShopTable"), Item=to_attributes(entry.attributes)
+    )
+
+
+def delivers(count: int) -> Callable[[Any], None]:
+    def check(response: Any) -> None:
+        assert response["delivered"] == count, response
+
+    return check
+
+
+def marks_undeliverable(count: int) -> Callable[[Any], None]:
+    def check(response: Any) -> None:
+        assert response == {"marked": count}
+
+    return check
+
+
 def no_batch_item_failures(response: Any) -> None:
     assert response == {"batchItemFailures": []}
 
@@ -414,6 +437,10 @@ SCENARIOS: dict[str, Scenario] = {
     "charge": Scenario(datetime(2027, 5, 10, 8, 30, 2, tzinfo=UTC), nothing, no_batch_item_failures),
     # P4: Stripe's notification of the charge, signed (with the local webhook secret) two seconds before.
     "stripe_webhook": Scenario(SETTLEMENT_ANSWERED_AT + timedelta(seconds=2), nothing, answers(200)),
+    "outbox_sweeper": Scenario(
+        datetime(2027, 5, 10, 8, 40, tzinfo=UTC), an_event_left_pending_by_the_stream, delivers(1)
+    ),
+    "email_events": Scenario(datetime(2027, 5, 10, 8, 31, 21, tzinfo=UTC), nothing, marks_undeliverable(1)),
     "outbox_dispatcher": Scenario(
         datetime(2026, 12, 5, 10, 23, 46, tzinfo=UTC), the_order_the_email_is_about, no_batch_item_failures
     ),

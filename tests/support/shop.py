@@ -14,6 +14,7 @@ from moto.dynamodb.models import dynamodb_backends
 from moto.ses.models import ses_backends
 from moto.sqs.models import sqs_backends
 
+from local.events import scheduled_event
 from local.lambdas import Functions, QueuePump, StreamPump, api_event
 from local.provision import ACCOUNT, REGION, Stack
 from local.template import Route
@@ -121,6 +122,7 @@ class Api:
             query=query,
             claims=member.claims if member and not route.public else None,
         )
+        self.last_request_id = str(event["requestContext"]["requestId"])
         response = self.functions.invoke(route.function, event)
         text = response.get("body") or ""
         return Answer(response["statusCode"], json.loads(text) if text else None, response.get("multiValueHeaders", {}))
@@ -195,6 +197,11 @@ class Shop(Api):
     def deliver_outbox(self) -> int:
         """Run the outbox dispatcher over the stream's new records; returns records that failed for good."""
         return self.outbox.pump()
+
+    def sweep_outbox(self) -> dict[str, Any]:
+        """One run of the outbox sweeper, as its schedule starts it."""
+        result: dict[str, Any] = self.invoke("OutboxSweeperFunction", scheduled_event("OutboxSweeperFunction"))
+        return result
 
     def sent_emails(self) -> list[Any]:
         return list(ses_backends[ACCOUNT][REGION].sent_messages)

@@ -128,6 +128,15 @@ class EmailSentView(_View):
     kind: str
 
 
+class UndeliverableEmailView(_View):
+    """E1: SES reported the member's address as bouncing (or as complaining): order emails no longer go to it."""
+
+    address: str
+    since: str
+    reason: str
+    lost_email_kind: str = Field(alias="lostEmailKind")
+
+
 class ShipmentView(_View):
     carrier: str | None = None
     tracking_number: str | None = Field(default=None, alias="trackingNumber")
@@ -161,6 +170,7 @@ class OrderDetailView(OrderView):
     replacements: list[str] = Field(default_factory=list)
     history: list[EmailSentView] = Field(default_factory=list)
     support_requests: list[SupportRequestSummaryView] = Field(default_factory=list, alias="supportRequests")
+    email_undeliverable: UndeliverableEmailView | None = Field(default=None, alias="emailUndeliverable")
 
     @classmethod
     def of_order(
@@ -168,6 +178,7 @@ class OrderDetailView(OrderView):
         order: Order,
         history: Iterable[Mapping[str, Any]] = (),
         support_requests: Iterable[SupportRequestSummaryView] = (),
+        undeliverable: Mapping[str, Any] | None = None,
     ) -> OrderDetailView:
         summary = OrderView.of(order).model_dump(by_alias=True)
         shipped = order.carrier is not None or order.shipped_at is not None
@@ -202,6 +213,14 @@ class OrderDetailView(OrderView):
                     key=lambda entry: entry.sent_at,
                 ),
                 "supportRequests": sorted(support_requests, key=lambda request: request.created_at),
+                "emailUndeliverable": UndeliverableEmailView(
+                    address=order.email,
+                    since=str(undeliverable["since"]),
+                    reason=str(undeliverable["reason"]),
+                    lost_email_kind=str(undeliverable["emailKind"]),
+                )
+                if undeliverable
+                else None,
             }
         )
 

@@ -20,6 +20,8 @@ class Settings(BaseModel):
     # The shop front end: links in emails open its pages (verify-email, reset-password).
     front_end_url: str = Field(alias="FRONT_END_URL")
     sender_address: str = Field(alias="SENDER_ADDRESS")
+    # Every email goes through it, so that SES reports its bounces and complaints (rule E1).
+    ses_configuration_set: str = Field(alias="SES_CONFIGURATION_SET")
     allowed_origin: str = Field(default="*", alias="ALLOWED_ORIGIN")
     # AWS answers in milliseconds; the local stack's embedded AWS, one request at a time, needs longer.
     aws_read_timeout_seconds: float = Field(default=5, alias="SHOP_AWS_READ_TIMEOUT_SECONDS")

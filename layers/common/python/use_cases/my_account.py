@@ -15,6 +15,7 @@ from shop.views import OrderDetailView, OrderPage, OrderView
 from shop_aws.dynamodb import order_changes, orders, products, support_requests
 from shop_aws.dynamodb.outbox import outbox_email, outbox_event
 from shop_aws.dynamodb.sent_emails import email_history
+from shop_aws.dynamodb.undeliverable import undeliverable
 from shop_aws.runtime import clock, logger
 from use_cases.payment_methods import members_card
 
@@ -31,7 +32,7 @@ def own_order(member_id: str, order_number: str) -> Order:
 def detail(order: Order) -> OrderDetailView:
     """M6: everything about one order number, with every email sent about it and its support requests (S1)."""
     about = [summary(request) for request in support_requests.about_order(order.order_number)]
-    return OrderDetailView.of_order(order, email_history(order.order_number), about)
+    return OrderDetailView.of_order(order, email_history(order.order_number), about, undeliverable(order.email))
 
 
 def my_orders(member_id: str, limit: int, cursor: str | None) -> OrderPage:
