@@ -26,7 +26,11 @@ def test_a_member_whose_address_bounces_sees_it_on_the_order_and_gets_no_order_e
     product = new_product(local_shop, staff_token)
 
     placed = local_shop.call(
-        "POST", "/checkout", cart((product["productId"], 1)), token=member, headers={"Idempotency-Key": email}
+        "POST",
+        "/checkout",
+        cart((product["productId"], 1), card=local_shop.save_card(member)),
+        token=member,
+        headers={"Idempotency-Key": email},
     )
     number = placed.body["orders"][0]["orderNumber"]
     deadline = time.monotonic() + 20
