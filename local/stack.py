@@ -89,6 +89,7 @@ class LocalStack:
         os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
         settings.cache_clear()
         clients.reset()
+        mailbox.listen(clients.session(), self.clock)  # the text part and shop time moto does not keep
         runtime.use_clock(self.clock)
         self.functions = Functions(self.stack)
         for logical_id in self.functions.specs:  # warm containers: the first request is not an import
@@ -246,7 +247,7 @@ class LocalStack:
         found = mailbox.find(parameters["message_id"])
         if found is None:
             return _json(404, {"message": "no such email"})
-        return Response(found.html, content_type="text/html; charset=utf-8")
+        return Response(mailbox.message_page(found), content_type="text/html; charset=utf-8")
 
     def _verify_email_page(self, request: Request, _: dict[str, str]) -> Response:
         page = front.verify_email_page(request.args.get("token", ""))
