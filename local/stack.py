@@ -225,6 +225,9 @@ class LocalStack:
         gateway.add_local("GET", "/_local/swagger-ui.min.css", _asset("swagger-ui.min.css", "text/css"))
         gateway.add_local("GET", "/_local/verify-email", self._verify_email_page)
         gateway.add_local("GET", "/_local/reset-password", self._reset_password_page)
+        gateway.add_local("GET", "/_local/account", self._my_account_page)
+        gateway.add_local("GET", "/_local/account/orders/<order_number>", self._my_account_page)
+        gateway.add_local("GET", "/_local/account/support-requests/<request_id>", self._my_account_page)
         gateway.add_local("POST", "/_local/clock", self._advance_clock)
         gateway.add_local("POST", "/_local/clock/reset", self._reset_clock)
         gateway.add_local("POST", "/_local/reset", lambda request, _: _json(200, self.reset()))
@@ -252,6 +255,11 @@ class LocalStack:
     def _verify_email_page(self, request: Request, _: dict[str, str]) -> Response:
         page = front.verify_email_page(request.args.get("token", ""))
         return Response(page, content_type="text/html; charset=utf-8")
+
+    def _my_account_page(self, request: Request, parameters: dict[str, str]) -> Response:
+        what = {"order_number": "order {}", "request_id": "support request {}"}
+        shown = [what[name].format(value) for name, value in parameters.items()] or ["the member's account"]
+        return Response(front.my_account_page(shown[0]), content_type="text/html; charset=utf-8")
 
     def _reset_password_page(self, request: Request, _: dict[str, str]) -> Response:
         page = front.reset_password_page(request.args.get("email", ""), request.args.get("code", ""))
