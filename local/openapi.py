@@ -27,13 +27,9 @@ DESCRIPTION = (
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 
-# The tag of every route, by its path's beginning (the first that matches): a route under a new beginning
+# The tag of every route, by its path's beginning, in the order Swagger UI lists them: a route under a new beginning
 # has no tag, and the document refuses to be built until it gets one here (tests/handlers/test_openapi.py).
 TAGS: list[tuple[str, str, str]] = [
-    ("/admin/products", "Staff: catalogue", "Products, prices, release and shipping dates (staff group)."),
-    ("/admin/orders", "Staff: orders", "Shipping, cancelling, defects and shipping dates of orders (staff group)."),
-    ("/admin/imports", "Staff: orders", ""),
-    ("/admin/support-requests", "Staff: support", "The support desk's queue and its resolutions (staff group)."),
     ("/products", "Catalogue", "Browse the figures on sale, without signing in."),
     ("/cart", "Cart", "The member's cart, the same on every device (C3)."),
     ("/checkout", "Checkout", "The cart becomes orders, once per Idempotency-Key (O1-O13)."),
@@ -43,6 +39,10 @@ TAGS: list[tuple[str, str, str]] = [
     ("/account", "Account", "The member's own account: password, verification, withdrawal."),
     ("/members", "Account", ""),
     ("/sessions", "Account", ""),
+    ("/admin/products", "Staff: catalogue", "Products, prices, release and shipping dates (staff group)."),
+    ("/admin/orders", "Staff: orders", "Shipping, cancelling, defects and shipping dates of orders (staff group)."),
+    ("/admin/imports", "Staff: orders", ""),
+    ("/admin/support-requests", "Staff: support", "The support desk's queue and its resolutions (staff group)."),
 ]
 
 # Headers the functions read beyond Authorization, declared per operation (METHOD path).
