@@ -98,7 +98,7 @@ def test_every_request_body_has_an_example_its_schema_accepts(document: dict[str
         if "requestBody" not in operation:
             continue
         body = operation["requestBody"]["content"]["application/json"]
-        assert "example" in body, (method, path)
+        assert "example" in body, (method, path, "record it: python -m tools.record_api_examples")
         errors = [e.message for e in schema_check(document, body["schema"]).iter_errors(body["example"])]
         assert errors == [], (method, path)
 
@@ -130,7 +130,9 @@ def test_signed_in_routes_document_the_gateways_own_refusals(document: dict[str,
 
 def test_the_document_in_the_repository_is_what_the_functions_serve(document: dict[str, Any]) -> None:
     # when a route, a model or an example changes, `python -m tools.write_openapi` writes the file anew
-    assert OUT.read_text(encoding="utf-8") == as_text(document), "docs/openapi.json is stale"
+    assert OUT.read_text(encoding="utf-8") == as_text(document), (
+        "docs/openapi.json differs from what the functions serve: `.venv/bin/python -m tools.write_openapi`"
+    )
 
 
 def test_the_document_in_the_repository_is_json_of_the_same_routes(document: dict[str, Any]) -> None:
