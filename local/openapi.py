@@ -19,16 +19,18 @@ from local.lambdas import Functions
 TITLE = "preorder-shop"
 DESCRIPTION = (
     "The ordering backend of a figure shop whose products are mostly made to order. Browse the catalogue "
-    "without signing in; everything else needs a member's ID token from the user pool (Authorization header). "
-    "Routes under /admin are for the staff group."
+    "without signing in; everything else needs a member's ID token: POST /sessions answers it (idToken), "
+    "sent as a Bearer token in the Authorization header (Authorize, in Swagger UI). Routes under /admin are "
+    "for the staff group. Every refusal is JSON with a code for programs and a message for people "
+    "(the Refusal schema), API Gateway's own included."
 )
 
 
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 
-# The tag of every route, by its path's beginning, in the order Swagger UI lists them: a route under a new beginning
-# has no tag, and the document refuses to be built until it gets one here (tests/handlers/test_openapi.py).
+# The tag of every route, by its path's beginning, in the order Swagger UI lists them: a route under a new
+# beginning has no tag, and the document refuses to be built until it gets one here (tests/handlers/test_openapi.py).
 TAGS: list[tuple[str, str, str]] = [
     ("/products", "Catalogue", "Browse the figures on sale, without signing in."),
     ("/cart", "Cart", "The member's cart, the same on every device (C3)."),
