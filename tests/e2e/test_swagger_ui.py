@@ -50,11 +50,13 @@ def test_a_member_signs_up_checks_out_and_staff_confirm_the_shipping_date_from_s
 
     # and authorizes the page with the ID token the API answered, then checks out with an Idempotency-Key
     docs.authorize(session.body["idToken"])
+    # (the card is saved as a front end saves it, through Stripe.js at the local Stripe: not an API operation)
+    card = local_shop.save_card(session.body["idToken"])
     cart = {
         "items": [{"productId": figure["productId"], "quantity": 1}],
         "shippingAddress": ADDRESS,
         "billingAddress": ADDRESS,
-        "paymentToken": "tok_success",
+        "paymentMethodId": card,
     }
     placed = docs.try_it("POST", "/checkout", body=cart, parameters={"Idempotency-Key": uuid.uuid4().hex})
 
