@@ -33,6 +33,7 @@ from shop.orders import OrderState
 from shop_aws import cognito
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb import passwords as password_store
+from shop_aws.dynamodb import shipping_date_runs
 from shop_aws.dynamodb.outbox import outbox_email
 from tests.handlers.test_sample_events import (
     MEMBER_EMAIL,
@@ -104,6 +105,12 @@ def an_order_in_the_path(state: OrderState) -> Callable[[Shop, dict[str, Any]], 
             an_order(shop, number, state)
 
     return given
+
+
+def the_run_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
+    """A product's shipping-date run that staff started two minutes before the sample was taken."""
+    started = datetime(2027, 5, 10, 14, 0, tzinfo=UTC)
+    shipping_date_runs.start(event["pathParameters"]["runId"], "miku-winter-2027", "2027-05-27", started)
 
 
 def the_members_of_the_imported_orders(shop: Shop, event: dict[str, Any]) -> None:
@@ -263,6 +270,12 @@ SCENARIOS: dict[str, Scenario] = {
         datetime(2027, 5, 10, 14, 0, tzinfo=UTC),
         an_order_in_the_path(OrderState.SETTLEMENT_PENDING),
         answers(202),
+    ),
+    "confirm_shipping_date/ShippingDateRunProgress": Scenario(
+        # rules L1, L2: staff poll the fan-out they started
+        datetime(2027, 5, 10, 14, 2, 10, tzinfo=UTC),
+        the_run_in_the_path,
+        answers(200),
     ),
     "admin_orders/CancelBySupport": Scenario(
         datetime(2027, 1, 15, 16, 20, tzinfo=UTC), an_order_in_the_path(OrderState.RESERVED), answers(200)
