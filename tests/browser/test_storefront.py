@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from datetime import datetime
 
 from playwright.sync_api import Page, expect
 
 from local.client import ShopClient
 from shop.checkout import SUCCESS_MESSAGE
 from tests.browser.axe import assert_accessible
+from tests.e2e.support import cart, new_member
 
 PASSWORD = "Figure#2027a"
 PARIS = {"name": "Alice Martin", "line1": "12 rue de Rivoli", "city": "Paris", "postalCode": "75001", "country": "FR"}
@@ -142,3 +144,62 @@ def test_at_phone_width_the_guide_flow_fits_the_screen_and_passes_axe_core(phone
     fill_address(phone, "Shipping address", PARIS)
     phone.get_by_role("button", name="Confirm Order").tap()
     expect(phone.get_by_role("status")).to_have_text(SUCCESS_MESSAGE)
+
+
+def test_a_member_sees_the_declined_payment_with_its_deadline_pays_again_and_the_order_ships(
+    page: Page, shop: ShopClient, staff_token: str
+) -> None:
+    # rule L4, rule L5, rule L7
+    # given a member's pre-order charged with a card the sandbox declines, once staff confirmed its date
+    email, token = new_member(shop, "declined")
+    placed = shop.call(
+        "POST",
+        "/checkout",
+        cart(("miku-winter-2027", 1), token="tok_declined"),
+        token=token,
+        headers={"Idempotency-Key": "declined-1"},
+    )
+    number = placed.body["orders"][0]["orderNumber"]
+    dated = shop.call(
+        "POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff_token
+    )
+    assert dated.status == 202
+    failed = shop.wait_for_state(number, token, "PAYMENT_FAILED")
+
+    # when the member signs in and opens the order in My Account
+    page.goto(f"{shop.url}/#/signin")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{shop.url}/#/account")
+    page.get_by_role("link", name=number).click()
+
+    # then the failed payment shows with the deadline the API set
+    expect(page.locator("#order-state")).to_contain_text("Payment failed")
+    expect(page.locator("#deadline")).to_be_visible()
+    assert failed["resettlementDeadline"][:10] in _iso_date_of(page.locator("#deadline").inner_text())
+    assert_accessible(page)
+
+    # when the member pays again with a card that works
+    page.get_by_label("Card").select_option("tok_success")
+    page.get_by_role("button", name="Pay with this card").click()
+    expect(page.get_by_role("status")).to_contain_text("requested again")
+
+    # then the order is paid, and once staff ship it the member sees it shipped
+    shop.wait_for_state(number, token, "PAID")
+    shipped = shop.call(
+        "POST",
+        f"/admin/orders/{number}/shipment",
+        {"carrier": "Yamato", "trackingNumber": "YT-1234-5678"},
+        token=staff_token,
+    )
+    assert shipped.status == 200
+    page.reload()
+    expect(page.locator("#order-state")).to_have_text("Shipped")
+    expect(page.get_by_text("YT-1234-5678")).to_be_visible()
+
+
+def _iso_date_of(shown: str) -> str:
+    """The storefront shows 'May 17, 2027, 8:30 AM UTC'; the date part as YYYY-MM-DD."""
+    month_day, year = shown.split(",")[:2]
+    return datetime.strptime(f"{month_day},{year}", "%b %d, %Y").date().isoformat()
