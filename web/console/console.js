@@ -9,7 +9,7 @@ function show(title, ...content) {
   for (const timer of polls) clearTimeout(timer);
   polls.clear();
   document.title = `${title} - Staff console`;
-  main.replaceChildren(h("h1", { tabindex: "-1" }, title), ...content);
+  main.replaceChildren(h("h1", { tabindex: "-1" }, title), ...content.flat(Infinity).filter((part) => part !== null && part !== undefined && part !== false));
   main.querySelector("h1").focus({ preventScroll: true });
   renderNav();
 }

@@ -8,7 +8,7 @@ const main = document.getElementById("main");
 
 function show(title, ...content) {
   document.title = `${title} - Preorder Figure Shop`;
-  main.replaceChildren(h("h1", { tabindex: "-1" }, title), ...content);
+  main.replaceChildren(h("h1", { tabindex: "-1" }, title), ...content.flat(Infinity).filter((part) => part !== null && part !== undefined && part !== false));
   main.querySelector("h1").focus({ preventScroll: true });
   renderNav();
 }
