@@ -107,6 +107,11 @@ def an_order_in_the_path(state: OrderState) -> Callable[[Shop, dict[str, Any]], 
     return given
 
 
+def a_failed_payment(shop: Shop, event: dict[str, Any]) -> None:
+    """The sample member's order whose payment failed two days before staff list the failed payments."""
+    an_order(shop, ORDER_NUMBER, OrderState.PAYMENT_FAILED)
+
+
 def the_run_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
     """A product's shipping-date run that staff started two minutes before the sample was taken."""
     started = datetime(2027, 5, 10, 14, 0, tzinfo=UTC)
@@ -275,6 +280,18 @@ SCENARIOS: dict[str, Scenario] = {
         # rules L1, L2: staff poll the fan-out they started
         datetime(2027, 5, 10, 14, 2, 10, tzinfo=UTC),
         the_run_in_the_path,
+        answers(200),
+    ),
+    "admin_orders/StaffOrderDetail": Scenario(
+        # rule M6, rule S1: support looks the order up before cancelling it
+        datetime(2027, 1, 15, 16, 18, tzinfo=UTC),
+        an_order_in_the_path(OrderState.RESERVED),
+        answers(200),
+    ),
+    "admin_orders/FailedPayments": Scenario(
+        # rule L4, rule L5: staff list the failed payments, earliest deadline first
+        datetime(2027, 5, 12, 9, 0, tzinfo=UTC),
+        a_failed_payment,
         answers(200),
     ),
     "admin_orders/CancelBySupport": Scenario(
