@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from local.client import ShopClient
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
@@ -60,3 +60,45 @@ def test_a_member_who_is_not_staff_is_refused_by_the_api_and_the_console_says_so
     expect(page.get_by_role("alert")).to_contain_text("not a staff account")
     expect(page.get_by_role("link", name="Products")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_a_members_cancellation_request_is_answered_and_acted_on_in_the_console(
+    browser: Browser, shop: ShopClient
+) -> None:
+    # rule S1, rule L8
+    # given a member who asked support, in the storefront, to cancel an order not yet charged
+    email, token = new_member(shop, "cancelling")
+    placed = shop.call(
+        "POST", "/checkout", cart(("nendoroid-saber", 1)), token=token, headers={"Idempotency-Key": "cancel-me"}
+    )
+    number = placed.body["orders"][0]["orderNumber"]
+    member = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    member.goto(f"{shop.url}/#/signin")
+    member.get_by_label("Email address").fill(email)
+    member.get_by_label("Password").fill("Figure#2027a")
+    member.get_by_role("button", name="Sign in").click()
+    expect(member.get_by_role("link", name="My Account")).to_be_visible()
+    member.goto(f"{shop.url}/#/support?order={number}")
+    member.get_by_label("About").select_option("CANCELLATION")
+    member.get_by_label("Message").fill("I ordered this twice by mistake.")
+    member.get_by_role("button", name="Send to customer support").click()
+    expect(member.get_by_role("status")).to_contain_text("Customer support has your request")
+    assert_accessible(member)
+
+    # when staff open the request from the console's queue and cancel the order
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in_to_the_console(staff, shop, STAFF_EMAIL, STAFF_PASSWORD)
+    expect(staff.get_by_role("heading", name="Products")).to_be_visible()
+    staff.get_by_role("link", name="Support queue").click()
+    row = staff.get_by_role("row").filter(has_text=number)
+    row.get_by_role("link").click()
+    expect(staff.get_by_text("I ordered this twice by mistake.")).to_be_visible()
+    assert_accessible(staff)
+    staff.get_by_role("button", name="Cancel the order").click()
+    expect(staff.get_by_role("status")).to_contain_text("CLOSED")
+
+    # then the member sees the order cancelled in My Account
+    member.goto(f"{shop.url}/#/account/order/{number}")
+    expect(member.locator("#order-state")).to_have_text("Cancelled")
+    member.context.close()
+    staff.context.close()

@@ -223,13 +223,48 @@ async function runPage(runId) {
 // ---------------------------------------------------------------- orders
 const REASONS = ["CUSTOMER_REQUEST", "DUPLICATE_ORDER", "ADDRESS_UNDELIVERABLE", "PRODUCT_DISCONTINUED", "SUSPECTED_FRAUD"];
 
-function ordersPage() {
+async function ordersPage() {
   if (!requireStaff()) return;
   const number = () => value("order-number");
+  const found = h("div", { "aria-live": "polite" });
   const done = (what) => (order) => notice(`Order ${order.orderNumber ?? number()}: ${what} (now ${order.state ?? "accepted"}).`, "ok");
+  const failed = await call("GET", "/admin/failed-payments?limit=50");
+  const failedList = !failed.ok
+    ? notice(refusalText(failed))
+    : failed.body.orders.length
+      ? h(
+          "table",
+          { id: "failed-payments" },
+          h("caption", {}, "Failed payments, earliest deadline first"),
+          h("thead", {}, h("tr", {}, ["Order", "Member", "Pay again by", "Total"].map((t) => h("th", { scope: "col" }, t)))),
+          h("tbody", {}, failed.body.orders.map((o) =>
+            h("tr", {}, h("th", { scope: "row" }, o.orderNumber), h("td", {}, o.email), h("td", {}, when(o.resettlementDeadline)), h("td", {}, money(o.totalCents))))),
+        )
+      : h("p", {}, "No failed payments.");
+  const lookup = h("button", {
+    type: "button",
+    onclick: async () => {
+      const reply = await call("GET", `/admin/orders/${encodeURIComponent(number())}`);
+      if (!reply.ok) return found.replaceChildren(notice(refusalText(reply)));
+      const o = reply.body;
+      found.replaceChildren(
+        h("dl", { class: "facts", id: "order-facts" },
+          h("dt", {}, "State"), h("dd", {}, o.state),
+          h("dt", {}, "Shipping date"), h("dd", {}, o.shippingDate ?? "not confirmed"),
+          h("dt", {}, "Payment"), h("dd", {}, `${o.payment.state} (${o.payment.method})`),
+          o.payment.resettlementDeadline && [h("dt", {}, "Pay again by"), h("dd", {}, when(o.payment.resettlementDeadline))],
+          h("dt", {}, "Total"), h("dd", {}, money(o.totalCents)),
+          h("dt", {}, "Emails"), h("dd", {}, o.history.map((e) => `${when(e.sentAt)}: ${e.subject}`).join("; ") || "none")),
+      );
+    },
+  }, "Look up");
   show(
     "Orders",
+    failedList,
+    h("h2", {}, "One order"),
     field("order-number", "Order number", { required: true, autocomplete: "off" }),
+    lookup,
+    found,
     apiForm(
       "Confirm or change the shipping date of this order",
       [field("order-shipping-date", "Shipping date", { type: "date", required: true })],
@@ -264,6 +299,19 @@ function ordersPage() {
       "Send a replacement",
       () => call("POST", `/admin/orders/${encodeURIComponent(number())}/defects`, { supportTicket: value("ticket"), description: value("defect") }),
       (order) => notice(`Replacement ${order.orderNumber} created.`, "ok"),
+    ),
+    apiForm(
+      "Import old-shop orders (JSON, as POST /admin/imports/orders takes it)",
+      [h("p", { class: "field" }, h("label", { for: "import-json" }, "Request body"), h("textarea", { id: "import-json", rows: "6" }))],
+      "Import",
+      () => {
+        try {
+          return call("POST", "/admin/imports/orders", JSON.parse(document.getElementById("import-json").value));
+        } catch (error) {
+          return { ok: false, status: 400, body: { message: `Not JSON: ${error.message}` } };
+        }
+      },
+      (b) => notice(`Imported: ${b.imported.join(", ") || "none"}; already there: ${b.alreadyImported.join(", ") || "none"}.`, "ok"),
     ),
   );
 }
@@ -309,7 +357,20 @@ async function requestPage(requestId) {
       () => call("POST", `/admin/support-requests/${r.requestId}/answers`, { message: value("answer-text"), close: close.checked }),
       (b) => notice(`Answered; the request is ${b.state}.`, "ok"),
     ),
+    ...resolutions(r),
   );
+}
+
+/** The rule-bound actions a request of this kind can ask for; the API refuses (and answers the member) when its rule does. */
+function resolutions(r) {
+  const act = (path, label, body) =>
+    apiForm(label, [], label, () => call("POST", `/admin/support-requests/${r.requestId}/${path}`, body()), (b) =>
+      notice(`Done; the request is ${b.state}${b.resolution ? ` (${b.resolution.action})` : ""}.`, "ok"));
+  if (r.state === "CLOSED") return [];
+  if (r.kind === "CANCELLATION") return [act("cancellation", "Cancel the order", () => ({ reason: "CUSTOMER_REQUEST" }))];
+  if (r.kind === "DEFECT") return [act("replacement", "Send a replacement at no charge", () => ({}))];
+  if (r.kind === "WITHDRAWAL") return [act("withdrawal", "Withdraw the member", () => ({}))];
+  return [];
 }
 
 // ---------------------------------------------------------------- routing

@@ -177,8 +177,21 @@ async function cartPage() {
       h("td", {}, line.lineTotalCents === null ? "" : money(line.lineTotalCents)),
     );
   });
+  const countryForm = h(
+    "form",
+    { class: "field inline" },
+    h("label", { for: "cart-country" }, "Ship to (two letters, e.g. US, FR)"),
+    h("input", { id: "cart-country", value: country, maxlength: "2", class: "qty", autocomplete: "shipping country" }),
+    h("button", { type: "submit" }, "Check"),
+  );
+  countryForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem("preorder-shop.country", value("cart-country").trim().toUpperCase());
+    cartPage();
+  });
   show(
     "Cart",
+    countryForm,
     h(
       "table",
       { class: "cart" },
@@ -482,7 +495,19 @@ async function accountPage() {
         )
       : h("p", {}, "No orders yet."),
     h("p", {}, h("a", { href: "#/support" }, "Support requests")),
+    resendVerification(),
   );
+}
+
+/** M7: a new verification link; the API says when the address is already verified or too many were sent. */
+function resendVerification() {
+  const answer = h("div", { class: "answer", "aria-live": "polite" });
+  const button = h("button", { type: "button" }, "Email me a new verification link");
+  button.addEventListener("click", async () => {
+    const reply = await call("POST", "/account/verification-email");
+    answer.replaceChildren(reply.ok ? notice("A new link is on its way to your mailbox.", "ok") : notice(refusalText(reply)));
+  });
+  return h("section", {}, h("h2", {}, "Email address"), button, answer);
 }
 
 function addressText(a) {
@@ -588,9 +613,38 @@ async function supportPage(params) {
     } else answer.replaceChildren(notice(refusalText(r)));
   });
   const list = reply.ok
-    ? h("ul", {}, (reply.body.requests ?? []).map((r) => h("li", {}, `${when(r.createdAt)}: ${r.kind} ${r.orderNumber ?? ""} (${r.state}, ${r.messageCount} messages)`)))
+    ? h("ul", {}, (reply.body.requests ?? []).map((r) =>
+        h("li", {}, h("a", { href: `#/support/${r.requestId}` }, `${when(r.createdAt)}: ${r.kind} ${r.orderNumber ?? ""}`), ` (${r.state}, ${r.messageCount} messages)`)))
     : notice(refusalText(reply));
   show("Customer support", form, h("h2", {}, "Your requests"), list);
+}
+
+async function supportRequestPage(requestId) {
+  if (!requireSignIn(`#/support/${requestId}`)) return;
+  const reply = await call("GET", `/support-requests/${encodeURIComponent(requestId)}`);
+  if (!reply.ok) return show("Support request", notice(refusalText(reply)));
+  const r = reply.body;
+  const answer = h("div", { class: "answer", "aria-live": "polite" });
+  const form = h(
+    "form",
+    {},
+    h("p", { class: "field" }, h("label", { for: "again-message" }, "Write again"), h("textarea", { id: "again-message", rows: "4", required: true })),
+    h("button", { type: "submit" }, "Send"),
+    answer,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const sent = await call("POST", `/support-requests/${r.requestId}/messages`, { message: value("again-message") });
+    if (sent.ok) supportRequestPage(requestId);
+    else answer.replaceChildren(notice(refusalText(sent)));
+  });
+  show(
+    `Support request ${r.requestId}`,
+    h("p", {}, `${r.kind}${r.orderNumber ? ` about order ${r.orderNumber}` : ""}: ${r.state}`),
+    h("ol", { class: "history" }, r.messages.map((m) => h("li", {}, `${when(m.at)}, ${m.author === "STAFF" ? "customer support" : "you"}: ${m.text}`))),
+    r.resolution ? h("p", {}, `Done: ${r.resolution.action.replaceAll("_", " ").toLowerCase()}`) : null,
+    form,
+  );
 }
 
 // ---------------------------------------------------------------- routing
@@ -613,7 +667,7 @@ async function route() {
     case "signin": return signInPage();
     case "forgot": return forgotPage();
     case "account": return parts[1] === "order" ? orderPage(decodeURIComponent(parts[2] ?? "")) : accountPage();
-    case "support": return supportPage(hashParams);
+    case "support": return parts[1] ? supportRequestPage(decodeURIComponent(parts[1])) : supportPage(hashParams);
     default: return show("Not found", h("p", {}, "There is no such page."), h("a", { href: "#/" }, "Catalogue"));
   }
 }
