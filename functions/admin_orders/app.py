@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from use_cases import staff_orders
 
 from shop.imports import ImportRequest
+from shop.order_numbers import parse_any_order_number
 from shop.support import CancellationRequest, DefectReport, Shipment
 from shop.views import OrderDetailView, OrderView
 from shop_aws.api import handler_for, resolver
@@ -99,7 +100,7 @@ class FailedPaymentPage(BaseModel):
     description="M6, S1: lines, state, dates, addresses, payment state, shipment, emails and support requests.",
 )
 def order_detail(order_number: str) -> Response[OrderDetailView]:
-    return Response(200, "application/json", staff_orders.detail(order_number))
+    return Response(200, "application/json", staff_orders.detail(parse_any_order_number(order_number)))
 
 
 @app.get(

@@ -102,3 +102,35 @@ def test_a_members_cancellation_request_is_answered_and_acted_on_in_the_console(
     expect(member.locator("#order-state")).to_have_text("Cancelled")
     member.context.close()
     staff.context.close()
+
+
+def test_staff_see_a_failed_payment_listed_with_its_member_and_deadline(
+    page: Page, shop: ShopClient, staff_token: str
+) -> None:
+    # rule L4, rule L5
+    # given a member's order whose card was declined once its shipping date was confirmed
+    email, token = new_member(shop, "failedlist")
+    placed = shop.call(
+        "POST",
+        "/checkout",
+        cart(("miku-winter-2027", 1), token="tok_declined"),
+        token=token,
+        headers={"Idempotency-Key": "failed-list"},
+    )
+    number = placed.body["orders"][0]["orderNumber"]
+    dated = shop.call(
+        "POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff_token
+    )
+    assert dated.status == 202
+    shop.wait_for_state(number, token, "PAYMENT_FAILED")
+
+    # when staff open the console's orders
+    sign_in_to_the_console(page, shop, STAFF_EMAIL, STAFF_PASSWORD)
+    expect(page.get_by_role("heading", name="Products")).to_be_visible()
+    page.get_by_role("link", name="Orders").click()
+
+    # then the failed payment is listed with its member and the deadline to pay again
+    row = page.locator("#failed-payments").get_by_role("row").filter(has_text=number)
+    expect(row).to_contain_text(email)
+    expect(row).to_contain_text("UTC")
+    assert_accessible(page)

@@ -67,3 +67,9 @@ def test_a_member_cannot_list_failed_payments(shop: Shop, alice: Member) -> None
     answer = shop.call("GET", "/admin/failed-payments", member=alice)
 
     assert answer.status == 403
+
+
+def test_looking_up_a_text_that_is_no_order_number_is_a_400_naming_it(shop: Shop, staff: Member) -> None:
+    answer = shop.call("GET", f"/admin/orders/{'x' * 3000}", member=staff)
+
+    assert answer.status == 400
