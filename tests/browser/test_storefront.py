@@ -203,3 +203,23 @@ def _iso_date_of(shown: str) -> str:
     """The storefront shows 'May 17, 2027, 8:30 AM UTC'; the date part as YYYY-MM-DD."""
     month_day, year = shown.split(",")[:2]
     return datetime.strptime(f"{month_day},{year}", "%b %d, %Y").date().isoformat()
+
+
+def test_a_visitors_cart_joins_the_members_saved_cart_at_sign_in(page: Page, shop: ShopClient) -> None:
+    # rule C3, rule M1: browsing needs no sign-in; the cart is kept for members
+    # given a visitor who put a figure in the cart before signing in
+    email, _ = new_member(shop, "visitor")
+    add_from_catalogue(page, shop, "Nendoroid Saber", "Add to Cart")
+    page.get_by_role("link", name="Cart", exact=True).click()
+    expect(page.get_by_text("1 × Nendoroid Saber")).to_be_visible()
+    assert_accessible(page)
+
+    # when the visitor signs in from the cart
+    page.get_by_role("link", name="Sign in", exact=True).first.click()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    # then the member's saved cart holds the figure, with the order it becomes
+    expect(page.get_by_role("heading", name="Your cart becomes 1 order")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Nendoroid Saber")).to_be_visible()

@@ -69,8 +69,34 @@ function facts(product) {
   );
 }
 
+// A visitor's cart lives in this browser until sign-in, then joins the member's saved cart through the API
+// (docs/decisions.md, "A visitor's cart is the front end's until sign-in").
+const VISITOR_CART = "preorder-shop.visitor-cart";
+
+function visitorCart() {
+  return JSON.parse(localStorage.getItem(VISITOR_CART) ?? "{}");
+}
+
+async function joinVisitorCart() {
+  const lines = Object.entries(visitorCart());
+  const refused = [];
+  for (const [productId, quantity] of lines) {
+    const reply = await call("POST", "/cart/items", { productId, quantity });
+    if (!reply.ok) refused.push(refusalText(reply));
+  }
+  localStorage.removeItem(VISITOR_CART);
+  if (refused.length) sessionStorage.setItem("preorder-shop.cart-notice", refused.join("\n"));
+}
+
 async function addToCart(product, quantity, where) {
-  if (!requireSignIn(`#/product/${product.productId}`)) return;
+  if (!session()) {
+    const cart = visitorCart();
+    cart[product.productId] = (cart[product.productId] ?? 0) + quantity;
+    localStorage.setItem(VISITOR_CART, JSON.stringify(cart));
+    where.replaceChildren(notice(`${product.name} is in your cart. Sign in to see the orders it becomes and check out.`, "ok"));
+    where.append(h("a", { href: "#/signin" }, "Sign in"));
+    return;
+  }
   const reply = await call("POST", "/cart/items", { productId: product.productId, quantity });
   where.replaceChildren(
     reply.ok
@@ -135,8 +161,27 @@ function previewOrders(orders) {
   );
 }
 
+async function visitorCartPage() {
+  const lines = Object.entries(visitorCart());
+  if (!lines.length) return show("Cart", h("p", {}, "Your cart is empty."), h("a", { href: "#/" }, "Browse the catalogue"));
+  const rows = [];
+  for (const [productId, quantity] of lines) {
+    const reply = await call("GET", `/products/${encodeURIComponent(productId)}`, undefined, { anonymous: true });
+    rows.push(h("li", {}, `${quantity} × ${reply.ok ? reply.body.name : productId}`));
+  }
+  sessionStorage.setItem("preorder-shop.after-sign-in", "#/cart");
+  show(
+    "Cart",
+    h("ul", {}, rows),
+    h("p", {}, "Sign in (or sign up) to keep this cart on every device, see the orders it becomes and check out."),
+    h("p", {}, h("a", { href: "#/signin", class: "button" }, "Sign in"), " ", h("a", { href: "#/signup" }, "Sign up")),
+  );
+}
+
 async function cartPage() {
-  if (!requireSignIn("#/cart")) return;
+  if (!session()) return visitorCartPage();
+  const joined = sessionStorage.getItem("preorder-shop.cart-notice");
+  sessionStorage.removeItem("preorder-shop.cart-notice");
   const country = sessionStorage.getItem("preorder-shop.country") ?? "";
   const reply = await call("GET", `/cart${country ? `?country=${encodeURIComponent(country)}` : ""}`);
   if (!reply.ok) return show("Cart", notice(refusalText(reply)));
@@ -202,6 +247,7 @@ async function cartPage() {
     h("h2", {}, `Your cart becomes ${cart.orderCount} order${cart.orderCount === 1 ? "" : "s"}`),
     previewOrders(cart.orders),
     h("p", { class: "total" }, `Grand total ${money(cart.grandTotalCents)}`),
+    joined ? notice(joined) : null,
     cart.problems.length ? h("div", { class: "problems" }, cart.problems.map((p) => notice(p.message))) : null,
     h("p", {}, h("a", { href: "#/checkout", class: "button" }, "Proceed to purchase")),
   );
@@ -362,7 +408,8 @@ function signUpPage() {
       { anonymous: true },
     );
     if (!reply.ok) return answer.replaceChildren(notice(refusalText(reply)));
-    await signIn(email, value("signup-password"));
+    const signedIn = await signIn(email, value("signup-password"));
+    if (signedIn.ok) await joinVisitorCart();
     answer.replaceChildren(
       notice(`Welcome! We sent a link to ${reply.body.email}: open it to confirm your address before your first order.`, "ok"),
       h("a", { href: "#/" }, "Browse the catalogue"),
@@ -387,6 +434,7 @@ function signInPage() {
     event.preventDefault();
     const reply = await signIn(value("signin-email").trim(), value("signin-password"));
     if (!reply.ok) return answer.replaceChildren(notice(refusalText(reply)));
+    await joinVisitorCart();
     const next = sessionStorage.getItem("preorder-shop.after-sign-in") ?? "#/";
     sessionStorage.removeItem("preorder-shop.after-sign-in");
     location.hash = next;
