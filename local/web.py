@@ -1,8 +1,8 @@
 """The two front ends (web/storefront at /, web/console at /console/) served on the API's origin.
 
-Each file is its own route, so no front-end path can hide an API route. The emails' links (M7, M8) open the
-storefront's verify-email and reset-password pages, which are the storefront's index.html with its own
-script. config.json is what tools/web_config.py writes from the stack outputs when deployed.
+Each file is its own route, so no front-end path can hide an API route. The emails' links (M7, M8, My Account)
+open the storefront's page at verify-email, reset-password and account/..., which it turns into its own routes.
+config.json is what tools/web_deploy.py writes from the stack outputs when deployed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,16 @@ from werkzeug.wrappers import Request, Response
 WEB = Path(__file__).resolve().parent.parent / "web"
 STOREFRONT = WEB / "storefront"
 CONSOLE = WEB / "console"
-# Paths the storefront's pages answer on besides /: the pages the emails link to.
-STOREFRONT_PAGES = ("/", "/verify-email", "/reset-password")
+# Paths the storefront's page answers on besides /: the pages the emails link to (the page turns each into its
+# hash route). GET only: DELETE /account stays the API's.
+STOREFRONT_PAGES = (
+    "/",
+    "/verify-email",
+    "/reset-password",
+    "/account",
+    "/account/orders/<order_number>",
+    "/account/support-requests/<request_id>",
+)
 
 Add = Callable[[str, str, Callable[[Request, dict[str, str]], Response]], None]
 

@@ -49,6 +49,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "AWS::S3::BucketPolicy": frozenset(),
     "AWS::CloudFront::OriginAccessControl": frozenset({"Id"}),
     "AWS::CloudFront::Distribution": frozenset({"DomainName", "Id"}),
+    "AWS::CloudFront::Function": frozenset({"FunctionARN", "FunctionMetadata.FunctionARN", "Stage"}),
 }
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")

@@ -3,9 +3,9 @@
     .venv/bin/python tools/web_deploy.py --stack-name preorder-shop [--region us-east-1]
 
 Reads the stack outputs (WebBucketName, WebDistributionId, WebUrl, ApiUrl, UserPoolId, UserPoolClientId),
-writes config.json from them, uploads web/storefront at the bucket's root and web/console under console/, the
-storefront's page also as verify-email and reset-password (the pages the emails link to), then invalidates the
-distribution. The API is reached through the same distribution, under /<stage>/.
+writes config.json from them, uploads web/storefront at the bucket's root and web/console under console/, then
+invalidates the distribution (its CloudFront Function serves the storefront's page at the paths emails link
+to). The API is reached through the same distribution, under /<stage>/.
 """
 
 from __future__ import annotations
@@ -55,8 +55,6 @@ def uploads(config: dict[str, Any], web: Path = WEB) -> list[Upload]:
         for path in sorted(folder.iterdir()):
             if path.is_file():
                 planned.append(_upload(f"{prefix}{path.name}", path.read_bytes(), path.name))
-    page = (web / "storefront" / "index.html").read_bytes()
-    planned += [_upload(name, page, "index.html") for name in ("verify-email", "reset-password")]
     planned.append(_upload("config.json", json.dumps(config, indent=2).encode(), "config.json"))
     return planned
 

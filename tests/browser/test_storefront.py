@@ -96,6 +96,9 @@ def test_a_member_signs_up_verifies_fills_the_cart_and_confirms_once_with_a_doub
     expect(page.get_by_role("heading", name=f"Order {shown[0]}")).to_be_visible()
     expect(page.get_by_role("heading", name="Emails about this order")).to_be_visible()
     assert_accessible(page)
+    # and the link the shop's emails carry to an order (FrontEndUrl/account/orders/<number>) opens the same page
+    page.goto(f"{shop.url}/account/orders/{shown[1]}")
+    expect(page.get_by_role("heading", name=f"Order {shown[1]}")).to_be_visible()
 
 
 def test_checkout_refused_by_the_api_shows_its_message_and_the_button_works_again(page: Page, shop: ShopClient) -> None:

@@ -32,16 +32,16 @@ def test_the_upload_puts_the_storefront_at_the_root_and_the_console_under_consol
 
     assert {path.name for path in (WEB / "storefront").iterdir()} <= keys
     assert {f"console/{path.name}" for path in (WEB / "console").iterdir()} <= keys
-    assert {"verify-email", "reset-password", "config.json"} <= keys
+    assert "config.json" in keys
 
 
-def test_the_pages_the_emails_link_to_are_the_storefronts_page_served_as_html() -> None:
+def test_each_file_is_uploaded_with_the_type_a_browser_needs() -> None:
     by_key = {upload.key: upload for upload in uploads({"apiUrl": "x"})}
 
-    for page in ("verify-email", "reset-password"):
-        assert by_key[page].body == by_key["index.html"].body
-        assert by_key[page].content_type == "text/html; charset=utf-8"
+    assert by_key["index.html"].content_type == "text/html; charset=utf-8"
     assert by_key["app.js"].content_type == "text/javascript; charset=utf-8"
+    assert by_key["console/console.js"].content_type == "text/javascript; charset=utf-8"
+    assert by_key["config.json"].cache_control == "no-cache"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 // The storefront: the guide's flow on the shop's API. Pages are hash routes (#/cart, #/account/...), so the
-// API's own paths on the same origin (/products, /cart, /orders) stay the API's. The two pages the shop's
-// emails link to (verify-email, reset-password) are real paths, served with this same page.
+// API's own paths on the same origin (/products, /cart, /orders) stay the API's. The pages the shop's emails
+// link to (verify-email, reset-password, account/...) are real paths, served with this same page.
 import { call, config, h, money, notice, refusalText, saveSession, session, signIn, when } from "./api.js";
 import { mountCard } from "./card.js";
 
@@ -696,12 +696,23 @@ async function supportRequestPage(requestId) {
 }
 
 // ---------------------------------------------------------------- routing
+/**
+ * The emails link to real paths (template.yaml's FrontEndUrl + verify-email, reset-password, account/...):
+ * each becomes the hash route of the same page, so every link inside the storefront works from there.
+ */
+function fromEmailLink() {
+  const path = location.pathname.replace(/\/$/, "");
+  const query = location.search.replace(/^\?/, "");
+  const account = path.match(/\/account(?:\/(orders|support-requests)\/([^/]+))?$/);
+  let hash = null;
+  if (path.endsWith("/verify-email")) hash = `#/verify-email?${query}`;
+  else if (path.endsWith("/reset-password")) hash = `#/reset-password?${query}`;
+  else if (account) hash = account[1] === "orders" ? `#/account/order/${account[2]}` : account[1] ? `#/support/${account[2]}` : "#/account";
+  if (hash) history.replaceState(null, "", `/${hash}`);
+}
+
 async function route() {
   if (location.hash === "#main") return; // the skip link, not a page
-  const path = location.pathname.replace(/\/$/, "");
-  const params = new URLSearchParams(location.search);
-  if (path.endsWith("/verify-email")) return verifyEmailPage(params);
-  if (path.endsWith("/reset-password")) return resetPasswordPage(params);
   const [hashPath, query = ""] = location.hash.replace(/^#/, "").split("?");
   const parts = hashPath.split("/").filter(Boolean);
   const hashParams = new URLSearchParams(query);
@@ -714,6 +725,8 @@ async function route() {
     case "signup": return signUpPage();
     case "signin": return signInPage();
     case "forgot": return forgotPage();
+    case "verify-email": return verifyEmailPage(hashParams);
+    case "reset-password": return resetPasswordPage(hashParams);
     case "account": return parts[1] === "order" ? orderPage(decodeURIComponent(parts[2] ?? "")) : accountPage();
     case "support": return parts[1] ? supportRequestPage(decodeURIComponent(parts[1])) : supportPage(hashParams);
     default: return show("Not found", h("p", {}, "There is no such page."), h("a", { href: "#/" }, "Catalogue"));
@@ -721,5 +734,6 @@ async function route() {
 }
 
 window.addEventListener("hashchange", route);
+fromEmailLink();
 await config();
 route();
