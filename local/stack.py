@@ -231,7 +231,7 @@ class LocalStack:
         web.add_routes(gateway.add_local, self.web_config)
 
     def web_config(self) -> dict[str, Any]:
-        """The front ends' config.json for this shop: what tools/web_config.py writes from stack outputs."""
+        """The front ends' config.json for this shop: what tools/web_deploy.py writes from stack outputs."""
         return {
             "apiUrl": self.url,
             "region": REGION,
