@@ -73,6 +73,7 @@ def test_a_member_signs_up_verifies_fills_the_cart_and_confirms_once_with_a_doub
 
     # when the member proceeds, fills the address and double-clicks "Confirm Order"
     page.get_by_role("link", name="Proceed to purchase").click()
+    expect(page.get_by_role("heading", name="You are ordering 2 orders")).to_be_visible()
     fill_address(page, "Shipping address", PARIS)
     assert_accessible(page)
     page.get_by_role("button", name="Confirm Order").dblclick()
@@ -226,3 +227,23 @@ def test_a_visitors_cart_joins_the_members_saved_cart_at_sign_in(page: Page, sho
     # then the member's saved cart holds the figure, with the order it becomes
     expect(page.get_by_role("heading", name="Your cart becomes 1 order")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Nendoroid Saber")).to_be_visible()
+
+
+def test_the_checkout_preview_shows_the_apis_refusal_for_the_shipping_country(page: Page, shop: ShopClient) -> None:
+    # rule O2: a figure licensed for Europe only cannot ship to the United States
+    # given a signed-in member with the Europe-only figure in the cart
+    email, _ = new_member(shop, "licence")
+    page.goto(f"{shop.url}/#/signin")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    add_from_catalogue(page, shop, "Racing Rin 2027 (1/7 scale), licensed for Europe only", "Pre-order Now")
+
+    # when the member gives a US shipping address at checkout
+    page.goto(f"{shop.url}/#/checkout")
+    fill_address(page, "Shipping address", PARIS | {"country": "US"})
+    page.get_by_role("group", name="Shipping address").get_by_label("Country").press("Tab")
+
+    # then the preview shows the API's problem before anything is confirmed
+    expect(page.locator("#checkout-preview").get_by_role("alert")).to_contain_text("cannot be shipped to US")
+    assert_accessible(page)

@@ -290,9 +290,24 @@ async function checkoutPage() {
   let idempotencyKey = crypto.randomUUID();
   let sending = false;
   const confirm = h("button", { type: "submit", id: "confirm-order" }, "Confirm Order");
+  // What the member confirms, as the API previews it for the shipping country (O1-O5): orders, fees, problems.
+  const preview = h("section", { "aria-labelledby": "preview-heading", id: "checkout-preview" });
+  const showPreview = async () => {
+    const country = document.getElementById("shipping-country")?.value.trim().toUpperCase() ?? "";
+    const reply = await call("GET", `/cart${country ? `?country=${encodeURIComponent(country)}` : ""}`);
+    if (!reply.ok) return preview.replaceChildren(notice(refusalText(reply)));
+    const cart = reply.body;
+    preview.replaceChildren(
+      h("h2", { id: "preview-heading" }, `You are ordering ${cart.orderCount} order${cart.orderCount === 1 ? "" : "s"}`),
+      previewOrders(cart.orders),
+      h("p", { class: "total" }, `Grand total ${money(cart.grandTotalCents)}`),
+      ...cart.problems.map((problem) => notice(problem.message)),
+    );
+  };
   const form = h(
     "form",
     { novalidate: true },
+    preview,
     addressFields("shipping", "Shipping address"),
     h("p", { class: "field inline" }, same, h("label", { for: "billing-same" }, "Billing address is the same")),
     billing,
@@ -331,7 +346,8 @@ async function checkoutPage() {
     confirm.textContent = "Confirm Order";
   });
   show("Proceed to purchase", form);
-  const card = await mountCard(cardArea, { id: "checkout-card" });
+  document.getElementById("shipping-country").addEventListener("change", showPreview);
+  const [card] = await Promise.all([mountCard(cardArea, { id: "checkout-card" }), showPreview()]);
 }
 
 function successPage() {
