@@ -751,5 +751,9 @@ async function route() {
 
 window.addEventListener("hashchange", route);
 fromEmailLink();
-await config();
+const settings = await config();
+if (settings.mailboxUrl) {
+  // The local shop only: its emails are read in the local mailbox.
+  document.querySelector("footer").append(h("p", {}, h("a", { href: settings.mailboxUrl }, "Local mailbox: the emails this shop sent")));
+}
 route();
