@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from local.client import ShopClient
 from local.process import shop_process
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
 
 DESKTOP = {"width": 1280, "height": 900}
+# The shop's background work and the browser share two loaded cores: assertions wait up to 15 s (default 5 s).
+expect.set_options(timeout=15_000)
 # A common phone: 390 x 844 CSS pixels, touch, mobile viewport meta honoured.
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 

@@ -175,6 +175,7 @@ def test_a_member_sees_the_declined_payment_with_its_deadline_pays_again_and_the
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="My Account")).to_be_visible()
     page.goto(f"{shop.url}/#/account")
     page.get_by_role("link", name=number).click()
 
@@ -237,6 +238,7 @@ def test_the_checkout_preview_shows_the_apis_refusal_for_the_shipping_country(pa
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="My Account")).to_be_visible()
     add_from_catalogue(page, shop, "Racing Rin 2027 (1/7 scale), licensed for Europe only", "Pre-order Now")
 
     # when the member gives a US shipping address at checkout
