@@ -12,7 +12,7 @@ TYPED := layers/common/python/shop layers/common/python/shop_aws layers/common/p
 PORT = 3000
 AWS_PORT = 4599
 
-.PHONY: help venv browser test lint typecheck template security pytest run demo bench lock clean
+.PHONY: help venv browser translator test lint typecheck template security pytest run demo bench lock clean
 
 help:
 	@echo "make test   install what is missing, then lint, type-check, validate template.yaml, run every test"
@@ -53,6 +53,19 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 security: $(CHECKOV_STAMP)
 	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
+# The SAM translator (what `sam` itself runs) pins its own pydantic, so it lives in its own virtual environment;
+# tests/test_operations.py hands it template.yaml and checks the CloudFormation it writes, offline.
+TRANSLATOR_VENV := .venv-sam-translator
+TRANSLATOR_STAMP := $(TRANSLATOR_VENV)/.installed-$(shell cat requirements/sam-translator.txt | md5sum | cut -c1-12)
+
+$(TRANSLATOR_STAMP): requirements/sam-translator.txt
+	@PYTHON313="$$(tools/find-python313)" || exit 1; \
+	if [ ! -x $(TRANSLATOR_VENV)/bin/python ]; then "$$PYTHON313" -m venv $(TRANSLATOR_VENV); fi
+	$(TRANSLATOR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/sam-translator.txt
+	rm -f $(TRANSLATOR_VENV)/.installed-* && touch $@
+
+translator: $(TRANSLATOR_STAMP)
+
 # Headless Chromium (Debian's package) for the page checks of the end-to-end tests.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -60,7 +73,7 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-pytest: venv browser
+pytest: venv browser translator
 	$(VENV)/bin/pytest
 
 test: lint typecheck template security pytest
@@ -96,4 +109,4 @@ lock:
 	  /tmp/preorder-shop-lock/bin/pip freeze ) > requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) $(TRANSLATOR_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -26,7 +26,7 @@ import boto3
 from moto import mock_aws
 
 import bench.harness  # noqa: F401 - fake credentials and the layer on the path before anything else
-from bench import cold_start, expiry, fanout, report, round_trips, size, snapstart, warm
+from bench import cold_start, expiry, fanout, report, round_trips, settlement, size, snapstart, warm
 from bench.harness import CallCounter
 from local.provision import REGION, provision
 from local.template import ROOT
@@ -75,6 +75,11 @@ def _environments() -> tuple[dict[str, object], dict[str, dict[str, str]]]:
     return stack.template.functions(), stack.environments  # type: ignore[return-value]
 
 
+def _settlement() -> settlement.Settlement:
+    say("settlement: charges through the local Stripe, and the cold import of stripe")
+    return settlement.measure(CallCounter())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", nargs="?", default="all", choices=["all", "background"])
@@ -108,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             results.trips = round_trips.measure(CallCounter())
             say(f"warm overhead: {args.warm:,} checkouts and the raw boto3 baseline")
             results.warm = warm.measure(CallCounter(), args.warm)
+            settled = _settlement()
             say("waiting for the second process")
             if background.wait() != 0:
                 raise RuntimeError("the fan-out or the expiry measure failed")
@@ -120,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         results.expiry = expiry.Expiry(**measured["expiry"]) if measured["expiry"] else None
     results.seconds = time.perf_counter() - _started
-    table = report.markdown(results)
+    table = report.markdown(results) + "\n\n" + settlement.markdown(settled)
     print(table)
     if not args.no_write:
         report.write(DOC, table)

@@ -34,6 +34,10 @@ STACK_FLOORS = {
         "import boto3\nfrom pydantic import BaseModel\nfrom aws_lambda_powertools import Logger, Metrics\n"
         "Logger()\nMetrics()"
     ),
+    "... + the stripe library and a client (what the Stripe functions add)": (
+        "import boto3\nfrom pydantic import BaseModel\nfrom aws_lambda_powertools import Logger, Metrics\n"
+        "import stripe\nstripe.StripeClient('sk_test_bench')\nLogger()\nMetrics()"
+    ),
     "... + Powertools' REST resolver (an HTTP function's floor)": (
         "import boto3\nfrom pydantic import BaseModel\nfrom aws_lambda_powertools import Logger, Metrics\n"
         "from aws_lambda_powertools.event_handler import APIGatewayRestResolver\nLogger()\nMetrics()"

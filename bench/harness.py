@@ -12,6 +12,7 @@ import copy
 import json
 import os
 import re
+import socket
 import sys
 import time
 from collections import Counter
@@ -37,6 +38,7 @@ FAKE_AWS = {
 os.environ.update(FAKE_AWS)
 
 import boto3  # noqa: E402 - after the fake credentials
+import requests  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.core.responses import ActionResult  # noqa: E402
 from moto.dynamodb import models as moto_dynamodb  # noqa: E402
@@ -47,6 +49,7 @@ from moto.dynamodb.responses import DynamoResult  # noqa: E402
 
 from local.lambdas import Functions, QueuePump, StreamPump, api_event  # noqa: E402
 from local.provision import ACCOUNT, REGION, provision  # noqa: E402
+from local.stripe_process import LocalStripeProcess  # noqa: E402
 from shop.clock import FixedClock  # noqa: E402
 from shop_aws import clients, runtime  # noqa: E402
 from shop_aws.settings import settings  # noqa: E402
@@ -302,6 +305,12 @@ class BenchShop:
         install_fast_moto_transactions()
         install_fast_moto_json()
         self.counter = counter
+        # The local Stripe, as the local stack runs it: checkout and re-settlement check the card with it.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        self.stripe = LocalStripeProcess(port).start()
+        os.environ.update({"SHOP_STRIPE_API_BASE": self.stripe.url, "SHOP_STRIPE_NETWORK_RETRIES": "0"})
         self._mock = mock_aws()
         self._mock.start()
         self.session = boto3.session.Session(region_name=REGION)
@@ -323,6 +332,29 @@ class BenchShop:
 
     def close(self) -> None:
         self._mock.stop()
+        self.stripe.stop()
+
+    def saved_card(self, caller: Caller, number: str = "4242424242424242") -> str:
+        """P1: the caller saves a card: the shop's SetupIntent, confirmed at the local Stripe as Stripe.js does."""
+        status, setup = self.call("POST", "/payments/setup-intents", caller=caller)
+        if status != 201:
+            raise RuntimeError(f"setup intent: {status} {setup}")
+        secret = setup["clientSecret"]
+        confirmed = requests.post(
+            f"{self.stripe.url}/v1/setup_intents/{secret.split('_secret_', 1)[0]}/confirm",
+            data={
+                "key": setup["publishableKey"],
+                "client_secret": secret,
+                "payment_method_data[type]": "card",
+                "payment_method_data[card][number]": number,
+                "payment_method_data[card][exp_month]": "12",
+                "payment_method_data[card][exp_year]": "2030",
+                "payment_method_data[card][cvc]": "123",
+            },
+            timeout=30,
+        )
+        confirmed.raise_for_status()
+        return str(confirmed.json()["payment_method"])
 
     def __enter__(self) -> BenchShop:
         return self

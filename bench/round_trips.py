@@ -68,12 +68,13 @@ def address() -> dict[str, str]:
     }
 
 
-def cart(product_ids: list[str], payment_token: str = "tok_visa_4242") -> dict[str, Any]:  # noqa: S107
+def cart(product_ids: list[str], card: str) -> dict[str, Any]:
+    """A checkout paid with `card`, a PaymentMethod the member saved (BenchShop.saved_card)."""
     return {
         "items": [{"productId": product_id, "quantity": 1} for product_id in product_ids],
         "shippingAddress": address(),
         "billingAddress": address(),
-        "paymentToken": payment_token,
+        "paymentMethodId": card,
     }
 
 
@@ -104,13 +105,15 @@ def measure(counter: CallCounter) -> RoundTrips:
                 "termsVersion": "2026-04",
             },
         )
+        measured("start saving a card (POST /payments/setup-intents)", "POST", "/payments/setup-intents", caller=ALICE)
+        card = shop.saved_card(ALICE)
         first = None
         for size in CART_SIZES:
             answer = measured(
                 checkout_name(size),
                 "POST",
                 "/checkout",
-                cart([p.product_id for p in products[:size]]),
+                cart([p.product_id for p in products[:size]], card),
                 caller=ALICE,
                 headers={"Idempotency-Key": f"cart-of-{size}"},
             )
@@ -143,7 +146,7 @@ def measure(counter: CallCounter) -> RoundTrips:
             "re-settlement",
             "POST",
             f"/orders/{first}/resettlement",
-            {"paymentToken": "tok_visa_0002"},
+            {"paymentMethodId": shop.saved_card(ALICE, "5555555555554444")},
             caller=ALICE,
         )
     return RoundTrips(requests)

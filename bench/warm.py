@@ -79,7 +79,7 @@ def measure(counter: CallCounter, invocations: int = INVOCATIONS) -> Warm:
         products = [product(index) for index in range(1, CART + 1)]
         for item in products:
             create_product(item)
-        body = cart([p.product_id for p in products])
+        body = cart([p.product_id for p in products], shop.saved_card(ALICE))
 
         def event(key: str) -> tuple[str, dict[str, Any]]:
             return shop.api_request("POST", "/checkout", body, caller=ALICE, headers={"Idempotency-Key": key})

@@ -16,6 +16,15 @@ import os  # noqa: E402 - after the layer is on the path, by design
 
 from local.template import load as _load_template  # noqa: E402
 
+_LOCAL_STACK_NAME = "preorder-shop-local"  # local.provision.STACK_NAME, without importing boto3 here
+
 for _name, _value in _load_template().globals["Environment"]["Variables"].items():
+    if (
+        isinstance(_value, dict)
+        and isinstance(_value.get("Fn::Sub"), str)
+        and "${" not in _value["Fn::Sub"].replace("${AWS::StackName}", "")
+    ):
+        # Literal but for the stack's name (the metrics namespace): as the local stack's resolver gives it.
+        _value = _value["Fn::Sub"].replace("${AWS::StackName}", _LOCAL_STACK_NAME)
     if isinstance(_value, str):
         os.environ.setdefault(_name, _value)

@@ -23,7 +23,15 @@ import sys
 import threading
 from typing import Any, NoReturn
 
-from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT, DEFAULT_URL, ShopClient, ShopError, command_for
+from local.client import (
+    DEFAULT_API_PORT,
+    DEFAULT_AWS_PORT,
+    DEFAULT_STRIPE_PORT,
+    DEFAULT_URL,
+    ShopClient,
+    ShopError,
+    command_for,
+)
 from local.demo import run_demo
 from local.output import WholeLines
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
@@ -49,9 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="the API's port (default 3000)")
     start.add_argument("--aws-port", type=int, default=DEFAULT_AWS_PORT, help="embedded AWS port (default 4599)")
     start.add_argument("--no-seed", action="store_true", help="start with an empty catalogue")
+    start.add_argument(
+        "--stripe-port", type=int, default=DEFAULT_STRIPE_PORT, help="the local Stripe's port (default 4598)"
+    )
     token = commands.add_parser("token", help="sign in through POST /sessions and print the ID token")
     token.add_argument("email")
     token.add_argument("password")
+    card = commands.add_parser(
+        "card", help="save a Stripe test card for the signed-in member, as Stripe.js would; prints its PaymentMethod id"
+    )
+    card.add_argument("token", help="the member's ID token (python -m local token ...)")
+    card.add_argument("number", nargs="?", default="4242424242424242", help="a Stripe test card (default 4242...)")
     clock = commands.add_parser("clock", help="show, move or reset the shop's clock")
     clock_actions = clock.add_subparsers(dest="action", required=True)
     clock_actions.add_parser("show", help="the shop's time and how far it is from the real time")
@@ -80,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
 def _start(args: argparse.Namespace) -> NoReturn:
     sys.stdout = WholeLines(sys.stdout)  # before the functions' loggers pick their stream
     print("Starting the local shop (embedded AWS, API, events, schedules, mailbox)...", flush=True)
-    stack = LocalStack(api_port=args.port, aws_port=args.aws_port, seed_data=not args.no_seed).start()
+    stack = LocalStack(
+        api_port=args.port, aws_port=args.aws_port, seed_data=not args.no_seed, stripe_port=args.stripe_port
+    ).start()
     url = stack.url
     cli = command_for(url)
     print(
@@ -92,11 +110,14 @@ preorder-shop is running.
   Mailbox      {url}/_local/mail
   API docs     {url}/_local/docs   (OpenAPI: {url}/_local/openapi.json)
   Embedded AWS {stack.aws.endpoint}
+  Local Stripe {stack.stripe.url}   (Stripe.js stand-in: {stack.stripe.url}/js.stripe.com/v3/)
 
 Staff account: {STAFF_EMAIL} / {STAFF_PASSWORD}
   token:  {cli} token {STAFF_EMAIL} '{STAFF_PASSWORD}'
 Demo catalogue: {", ".join(p.product_id for p in stack.products) or "(none)"}
-Payment sandbox tokens: tok_success (paid), tok_declined (fails), tok_fail_once (fails, then pays)
+Stripe test cards: 4242424242424242 (paid), 4000000000000341 (saved, then declined),
+  4000002760003184 (needs authentication: fails off-session), 4000000000000002 (refused when saved)
+Stripe outage for P3: curl -X POST {stack.stripe.url}/_config/outage -d '{{"mode": "error"}}' (DELETE ends it)
 Clock: {cli} clock advance 7d     Schedule now: {cli} schedule run
 Start over (seed data only, clock at the real time): {cli} reset
 Ctrl-C stops the shop.""",
@@ -168,9 +189,15 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(api_port=args.port, aws_port=args.aws_port)
 
 
+def _card(args: argparse.Namespace) -> int:
+    print(ShopClient(args.url).save_card(args.token, args.number))
+    return 0
+
+
 _COMMANDS = {
     "start": _start,
     "token": _token,
+    "card": _card,
     "clock": _clock,
     "schedule": _schedule,
     "mail": _mail,

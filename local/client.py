@@ -14,6 +14,7 @@ import requests
 
 DEFAULT_API_PORT = 3000  # make run's
 DEFAULT_AWS_PORT = 4599
+DEFAULT_STRIPE_PORT = 4598  # the local Stripe (local/stripe_server.py)
 DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_API_PORT}"
 # The subject of the email that links to each of the front end's pages.
 EMAIL_WITH_LINK_TO = {
@@ -50,6 +51,28 @@ class ShopClient:
         if self._config is None:
             self._config = self.control("GET", "/_local/config")
         return self._config
+
+    def save_card(self, token: str, number: str = "4242424242424242") -> str:
+        """P1: the member saves a card as the front end does: the shop's SetupIntent, confirmed with the card at
+        the local Stripe by its publishable key (what Stripe.js's confirmCardSetup sends); the PaymentMethod id."""
+        setup = self.call("POST", "/payments/setup-intents", token=token)
+        if setup.status != 201:
+            raise ShopError(f"POST /payments/setup-intents answered {setup.status}: {setup.body}")
+        secret = setup.body["clientSecret"]
+        card = {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+        response = self.http.post(
+            f"{self.config['stripeApiUrl']}/v1/setup_intents/{secret.split('_secret_', 1)[0]}/confirm",
+            data={
+                "key": setup.body["publishableKey"],
+                "client_secret": secret,
+                "payment_method_data[type]": "card",
+                **{f"payment_method_data[card][{name}]": value for name, value in card.items()},
+            },
+            timeout=30,
+        )
+        if response.status_code != 200:
+            raise ShopError(f"the local Stripe refused card {number}: {response.json().get('error')}")
+        return str(response.json()["payment_method"])
 
     def control(self, method: str, path: str, body: Any = None, timeout: float = 30) -> Any:
         """One of the local stack's own controls (/_local/...): its JSON answer, or a ShopError."""

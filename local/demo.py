@@ -184,8 +184,12 @@ def checks_out_her_cart(client: ShopClient, story: Narrator, figures: Figures, a
         f"total ${cart['grandTotalCents'] / 100:.2f}, problems: {len(cart['problems'])}"
     )
 
-    story.say("She proceeds to purchase the cart, confirming once (card tok_declined); the cart is emptied.")
-    purchase = {"shippingAddress": ADDRESS, "billingAddress": ADDRESS, "paymentToken": "tok_declined"}
+    story.say(
+        "She saves a card with Stripe (test card 4000 0000 0000 0341: saved, but every charge is declined) and"
+        " proceeds to purchase the cart, confirming once; the cart is emptied."
+    )
+    card = client.save_card(alice, "4000000000000341")
+    purchase = {"shippingAddress": ADDRESS, "billingAddress": ADDRESS, "paymentMethodId": card}
     return expect(
         client.call("POST", "/checkout", purchase, token=alice, headers={"Idempotency-Key": str(uuid.uuid4())}),
         201,
@@ -219,12 +223,13 @@ def second_order_is_resettled_and_ships(
     client: ShopClient, story: Narrator, figures: Figures, alice: str, staff: str
 ) -> None:
     member = story.member
-    story.say("A second pre-order, paid with a card that fails once (tok_fail_once).")
+    story.say("A second pre-order, with the same declining card: its first charge will fail.")
+    declining = client.save_card(alice, "4000000000000341")
     cart = {
         "items": [{"productId": figures.preorder, "quantity": 1}],
         "shippingAddress": ADDRESS,
         "billingAddress": ADDRESS,
-        "paymentToken": "tok_fail_once",
+        "paymentMethodId": declining,
     }
     second = expect(
         client.call("POST", "/checkout", cart, token=alice, headers={"Idempotency-Key": str(uuid.uuid4())}),
@@ -242,10 +247,13 @@ def second_order_is_resettled_and_ships(
     client.wait_for_mail(member, f"Payment failed for order {second}")
     story.new_mail()
 
-    story.say("Three days later she re-settles in time; the processor takes the payment.")
+    story.say(
+        "Three days later she re-settles in time with a new card (4242 4242 4242 4242); Stripe takes the payment."
+    )
     client.advance_clock("3d")
+    good_card = client.save_card(alice, "4242424242424242")
     expect(
-        client.call("POST", f"/orders/{second}/resettlement", {"paymentToken": "tok_fail_once"}, token=alice),
+        client.call("POST", f"/orders/{second}/resettlement", {"paymentMethodId": good_card}, token=alice),
         202,
         "re-settlement",
     )

@@ -15,6 +15,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
@@ -166,6 +167,7 @@ class StreamPump:
         self.stream_arn = stack.attribute(table, "StreamArn")
         self.sources = _stream_sources(stack, self.stream_arn)
         self._positions: dict[str, str] = {}
+        self._shard_of: dict[str, str] = {}
 
     def _new_records(self) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = []
@@ -182,6 +184,7 @@ class StreamPump:
             shard_records = self.streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
             if shard_records:
                 self._positions[shard_id] = shard_records[-1]["dynamodb"]["SequenceNumber"]
+            self._shard_of |= {r["dynamodb"]["SequenceNumber"]: shard_id for r in shard_records}
             records.extend(shard_records)
         return records
 
@@ -219,21 +222,38 @@ class StreamPump:
         return dropped
 
     def _send_to_on_failure(self, logical_id: str, properties: dict[str, Any], failed: list[dict[str, Any]]) -> None:
-        """What Lambda sends to a stream source's on-failure destination: where the failed records are."""
+        """What Lambda sends to a stream source's on-failure destination: batch metadata, never the records.
+
+        As documented for DynamoDB stream sources ("Retaining records from stream-based event sources",
+        AWS Lambda Developer Guide): requestContext, responseContext, version, timestamp and
+        DDBStreamBatchInfo (shard, first and last sequence numbers, arrival times, batch size, stream ARN).
+        The records themselves stay on the stream (24 hours); the shop re-sends from the table instead.
+        """
         destination = properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
         if destination is None:
             return
         arn = self.stack.resolver.resolve(destination)
         queue_url = self.sqs.get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"]
+        first, last = failed[0]["dynamodb"], failed[-1]["dynamodb"]
         body = {
-            "requestContext": {"functionArn": logical_id, "condition": "RetryAttemptsExhausted"},
-            "DDBStreamBatchInfo": {
-                "streamArn": self.stream_arn,
-                "startSequenceNumber": failed[0]["dynamodb"]["SequenceNumber"],
-                "endSequenceNumber": failed[-1]["dynamodb"]["SequenceNumber"],
-                "batchSize": len(failed),
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{logical_id}",
+                "condition": "RetryAttemptsExhausted",
+                "approximateInvokeCount": int(properties.get("MaximumRetryAttempts", 0)) + 1,
             },
-            "keys": [record["dynamodb"]["Keys"] for record in failed],
+            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+            "version": "1.0",
+            "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "DDBStreamBatchInfo": {
+                "shardId": self._shard_of.get(first["SequenceNumber"], ""),
+                "startSequenceNumber": first["SequenceNumber"],
+                "endSequenceNumber": last["SequenceNumber"],
+                "approximateArrivalOfFirstRecord": _arrival(first.get("ApproximateCreationDateTime")),
+                "approximateArrivalOfLastRecord": _arrival(last.get("ApproximateCreationDateTime")),
+                "batchSize": len(failed),
+                "streamArn": self.stream_arn,
+            },
         }
         self.sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(body))
 
@@ -255,6 +275,9 @@ class StreamPump:
 
     def _as_lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
         dynamodb = {k: v for k, v in record["dynamodb"].items() if k != "ApproximateCreationDateTime"}
+        created = record["dynamodb"].get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):
+            dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())  # epoch seconds, as Lambda sends it
         return {
             "eventID": record.get("eventID", str(uuid.uuid4())),
             "eventName": record["eventName"],
@@ -264,6 +287,12 @@ class StreamPump:
             "dynamodb": dynamodb,
             "eventSourceARN": self.stream_arn,
         }
+
+
+def _arrival(epoch_seconds: Any) -> str:
+    if not isinstance(epoch_seconds, int | float):
+        return ""
+    return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class QueuePump:

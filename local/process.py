@@ -7,6 +7,7 @@ another terminal would.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -21,12 +22,28 @@ STARTUP_SECONDS = 60
 
 
 @contextmanager
-def shop_process(api_port: int, aws_port: int, log_path: Path) -> Iterator[ShopClient]:
-    """`python -m local start` on these ports until the block ends; its output goes to log_path."""
+def shop_process(api_port: int, aws_port: int, log_path: Path, stripe_port: int | None = None) -> Iterator[ShopClient]:
+    """`python -m local start` on these ports (the local Stripe on a free one unless given) until the block
+    ends; its output goes to log_path."""
+    if stripe_port is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            stripe_port = int(probe.getsockname()[1])
     environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     with log_path.open("w") as log:
         process = subprocess.Popen(  # noqa: S603 - our own CLI, on loopback ports
-            [sys.executable, "-m", "local", "start", "--port", str(api_port), "--aws-port", str(aws_port)],
+            [
+                sys.executable,
+                "-m",
+                "local",
+                "start",
+                "--port",
+                str(api_port),
+                "--aws-port",
+                str(aws_port),
+                "--stripe-port",
+                str(stripe_port),
+            ],
             cwd=ROOT,
             env=environment,
             stdout=log,

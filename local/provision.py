@@ -16,8 +16,15 @@ from local.template import Resolver, Template, load
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-STACK_NAME = "preorder-shop-local"
-DEFAULT_PARAMETERS = {"SenderAddress": "orders@preorder-shop.example"}
+STACK_NAME = "preorder-shop-local"  # also in local/__init__.py
+DEFAULT_PARAMETERS = {
+    "SenderAddress": "orders@preorder-shop.example",
+    "StripePublishableKey": "pk_test_local_shop",
+    "AlarmEmail": "operator@preorder-shop.example",
+}
+# The secrets the template names but does not create (README, Deploying): made here with the local Stripe's
+# values. The local Stripe takes any sk_test_ key; the webhook secret signs its notifications.
+LOCAL_SECRETS = {"StripeSecretKeyName": "sk_test_local_shop", "StripeWebhookSecretName": "whsec_local_shop"}
 
 _TABLE_KEYS = (
     "AttributeDefinitions",
@@ -68,8 +75,12 @@ def provision(
     _create_tables(session, template, resolver)
     _create_queues(session, template, resolver)
     _create_buses(session, template, resolver)
+    _create_rules(session, template, resolver)
+    _create_secrets(session, values)
     _create_user_pools(session, template, resolver)
     session.client("ses", region_name=REGION).verify_email_identity(EmailAddress=values["SenderAddress"])
+    _create_email_configuration_sets(session, template, resolver)
+    _create_topics(session, template, resolver)
     for name, spec in template.functions().items():
         stack.environments[name] = {k: str(v) for k, v in resolver.resolve(spec.environment).items()}
     return stack
@@ -126,6 +137,28 @@ def _create_buses(session: boto3.session.Session, template: Template, resolver: 
         resolver.attributes[(logical_id, "Name")] = name
 
 
+def _create_rules(session: boto3.session.Session, template: Template, resolver: Resolver) -> None:
+    """The template's own bus rules (AWS::Events::Rule) with their SQS targets, which moto delivers to."""
+    events = session.client("events", region_name=REGION)
+    for logical_id, resource in template.of_type("AWS::Events::Rule").items():
+        props = resolver.resolve(resource["Properties"])
+        bus = props.get("EventBusName", "default")
+        arn = events.put_rule(Name=logical_id, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]))[
+            "RuleArn"
+        ]
+        targets = [{"Id": target["Id"], "Arn": target["Arn"]} for target in props.get("Targets", [])]
+        events.put_targets(Rule=logical_id, EventBusName=bus, Targets=targets)
+        resolver.refs[logical_id] = logical_id
+        resolver.attributes[(logical_id, "Arn")] = arn
+
+
+def _create_secrets(session: boto3.session.Session, values: dict[str, str]) -> None:
+    secrets = session.client("secretsmanager", region_name=REGION)
+    for parameter, secret in LOCAL_SECRETS.items():
+        if parameter in values:
+            secrets.create_secret(Name=values[parameter], SecretString=secret)
+
+
 def _create_user_pools(session: boto3.session.Session, template: Template, resolver: Resolver) -> None:
     cognito = session.client("cognito-idp", region_name=REGION)
     for logical_id, resource in template.of_type("AWS::Cognito::UserPool").items():
@@ -157,3 +190,21 @@ def _create_user_pools(session: boto3.session.Session, template: Template, resol
             Description=props.get("Description", ""),
         )
         resolver.refs[logical_id] = props["GroupName"]
+
+
+def _create_email_configuration_sets(session: boto3.session.Session, template: Template, resolver: Resolver) -> None:
+    sesv2 = session.client("sesv2", region_name=REGION)
+    for logical_id, resource in template.of_type("AWS::SES::ConfigurationSet").items():
+        name = resolver.resolve(resource["Properties"]["Name"])
+        sesv2.create_configuration_set(ConfigurationSetName=name)
+        resolver.refs[logical_id] = name
+
+
+def _create_topics(session: boto3.session.Session, template: Template, resolver: Resolver) -> None:
+    """SNS topics (alarms, SES events); the local stack delivers SES's events to their subscribers itself."""
+    sns = session.client("sns", region_name=REGION)
+    for logical_id in template.of_type("AWS::SNS::Topic"):
+        arn = sns.create_topic(Name=f"{STACK_NAME}-{logical_id}")["TopicArn"]
+        resolver.refs[logical_id] = arn
+        resolver.attributes[(logical_id, "TopicArn")] = arn
+        resolver.attributes[(logical_id, "TopicName")] = f"{STACK_NAME}-{logical_id}"

@@ -42,7 +42,7 @@ def empty_tables(session: boto3.session.Session, stack: Stack) -> dict[str, int]
 
 
 def purge_queues(session: boto3.session.Session) -> int:
-    """Purge every queue of the embedded AWS (the template's, and the local rules' and sandbox's own)."""
+    """Purge every queue of the embedded AWS (the template's, and the local rules' own)."""
     sqs = session.client("sqs", region_name=REGION)
     queue_urls = [url for page in sqs.get_paginator("list_queues").paginate() for url in page.get("QueueUrls", [])]
     for url in queue_urls:

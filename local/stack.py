@@ -18,14 +18,15 @@ from werkzeug.wrappers import Request, Response
 from local import cognito as pool_behaviour
 from local import front, mailbox, openapi, web
 from local.aws import LOOPBACK, EmbeddedAws
-from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT
+from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT, DEFAULT_STRIPE_PORT
 from local.events import RulePump, Scheduler, schedules, wire_rules
 from local.gateway import CognitoAuthorizer, Gateway
 from local.lambdas import Functions, QueuePump, StreamPump
-from local.provision import REGION, Stack, provision
+from local.provision import LOCAL_SECRETS, REGION, Stack, provision
 from local.reset import empty_tables, purge_queues, remove_members
-from local.sandbox import PaymentSandbox
 from local.seed import STAFF_EMAIL, seed
+from local.simulator import MailboxSimulator
+from local.stripe_process import LocalStripeProcess
 from shop.clock import SystemClock, iso
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
@@ -62,9 +63,16 @@ def parse_duration(text: str) -> timedelta:
 
 
 class LocalStack:
-    def __init__(self, api_port: int = DEFAULT_API_PORT, aws_port: int = DEFAULT_AWS_PORT, seed_data: bool = True):
+    def __init__(
+        self,
+        api_port: int = DEFAULT_API_PORT,
+        aws_port: int = DEFAULT_AWS_PORT,
+        seed_data: bool = True,
+        stripe_port: int = DEFAULT_STRIPE_PORT,
+    ):
         self.api_port = api_port
         self.aws_port = aws_port
+        self.stripe = LocalStripeProcess(stripe_port)
         self.seed_data = seed_data
         self.clock = SystemClock()
         self.aws = EmbeddedAws(aws_port)
@@ -80,13 +88,23 @@ class LocalStack:
     def start(self) -> LocalStack:
         check_port_free(self.api_port, "the shop's API")
         check_port_free(self.aws_port, "the embedded AWS")
+        check_port_free(self.stripe.port, "the local Stripe")
         self.aws.start()
+        self.stripe.start()
         self.session = boto3.session.Session(region_name=REGION)
         # Links in emails open the storefront's pages (web/storefront, served here by local/web.py).
         self.stack: Stack = provision(self.session, {"FrontEndUrl": self.url})
         for environment in self.stack.environments.values():
             os.environ.update({k: v for k, v in environment.items() if k != "POWERTOOLS_SERVICE_NAME"})
         os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+        # The functions' Stripe calls go to the local Stripe (the library's own base address, nothing else).
+        os.environ.update(
+            {
+                "SHOP_STRIPE_API_BASE": self.stripe.url,
+                "SHOP_STRIPE_TIMEOUT_SECONDS": "10",
+                "SHOP_STRIPE_NETWORK_RETRIES": "1",
+            }
+        )
         settings.cache_clear()
         clients.reset()
         runtime.use_clock(self.clock)
@@ -99,8 +117,8 @@ class LocalStack:
             QueuePump(self.session, self.stack, self.functions, queue) for queue in self._event_source_queues()
         ]
         self.pumps += [RulePump(self.session, self.functions, route) for route in wire_rules(self.session, self.stack)]
-        self.sandbox = PaymentSandbox(self.session, self.stack)
-        self.pumps.append(self.sandbox)
+        self.simulator = MailboxSimulator(self.session, self.stack, self.functions)
+        self.pumps.append(self.simulator)
         self.scheduler = Scheduler(self.functions, schedules(self.stack))
         self.authorizer = CognitoAuthorizer(
             self.aws.endpoint, self.stack.ref("UserPool"), self.stack.ref("UserPoolClient")
@@ -110,6 +128,7 @@ class LocalStack:
         # Seed before serving: whoever sees the API answer can sign in as staff and buy the demo catalogue.
         self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
         self.api_port = self.gateway.start(self.api_port)
+        self._register_webhook()
         self._worker = threading.Thread(target=self._work, name="pumps", daemon=True)
         self._worker.start()
         return self
@@ -120,6 +139,7 @@ class LocalStack:
             self._worker.join(timeout=10)
         self.gateway.stop()
         self.aws.stop()
+        self.stripe.stop()
 
     def _event_source_queues(self) -> list[str]:
         queues = []
@@ -170,7 +190,8 @@ class LocalStack:
         """Empty the shop in place and put back what start seeded, the clock at the real time.
 
         Every table's items, every queue's messages, the mailbox, every member but the seeded staff
-        account, the user pool's failed sign-ins (local/cognito.py), the sandbox's memory; the pumps
+        account, the user pool's failed sign-ins (local/cognito.py), the local Stripe's customers, cards and
+        charges; the pumps
         move past what was deleted and the schedules start their rates again. No delivery or schedule
         runs meanwhile; the API keeps answering.
         """
@@ -180,11 +201,13 @@ class LocalStack:
             queues = purge_queues(self.session)
             emails = mailbox.empty()
             members = remove_members(self.session, self.stack, keep={STAFF_EMAIL} if self.seed_data else set())
-            self.sandbox.failed_once.clear()
+            self.stripe.forget_everything()
+            self._register_webhook()
             pool_behaviour.lockout.forget()
             self.reset_clock()
             self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
             self.stream_pump.skip_to_end()
+            self.simulator.skip_to_end()
             self.scheduler.restart()
             self.pump_errors = 0
         return {
@@ -205,6 +228,9 @@ class LocalStack:
             "userPoolId": self.stack.ref("UserPool"),
             "userPoolClientId": self.stack.ref("UserPoolClient"),
             "eventBusName": self.stack.ref("ShopBus"),
+            # The front end's Stripe.js, and where it saves cards: the local Stripe (on AWS: js.stripe.com).
+            "stripeJsUrl": f"{self.stripe.url}/js.stripe.com/v3/",
+            "stripeApiUrl": self.stripe.url,
             "now": iso(self.clock.now()),
             "clockOffsetSeconds": self.clock.offset.total_seconds(),
         }
@@ -213,6 +239,7 @@ class LocalStack:
         gateway = self.gateway
         gateway.add_local("GET", "/_local/config", lambda request, _: _json(200, self.config()))
         gateway.add_local("GET", "/_local/routes", lambda request, _: _json(200, self._routes()))
+        gateway.add_local("GET", "/_local/ops", lambda request, _: _json(200, self._ops()))
         gateway.add_local("GET", "/_local/mail", self._mail_page)
         gateway.add_local("GET", "/_local/mail.json", self._mail_json)
         gateway.add_local("GET", "/_local/mail/<message_id>", self._mail_message)
@@ -238,6 +265,21 @@ class LocalStack:
             "userPoolId": self.stack.ref("UserPool"),
             "userPoolClientId": self.stack.ref("UserPoolClient"),
             "mailboxUrl": f"{self.url}/_local/mail",
+            # Stripe.js: the local Stripe's stand-in (on AWS js.stripe.com); its test cards are listed at checkout.
+            "stripeJsUrl": f"{self.stripe.url}/js.stripe.com/v3/",
+            "testCards": True,
+        }
+
+    def _register_webhook(self) -> None:
+        self.stripe.register_webhook(f"{self.url}/payments/stripe/webhook", LOCAL_SECRETS["StripeWebhookSecretName"])
+
+    def _ops(self) -> dict[str, Any]:
+        """What `python -m ops --local` needs: the embedded AWS, the queues and bus, the sweeper's environment."""
+        return {
+            "awsEndpoint": self.aws.endpoint,
+            "environment": self.stack.environments["OutboxSweeperFunction"],
+            "queues": {name: self.stack.ref(name) for name in self.stack.template.of_type("AWS::SQS::Queue")},
+            "busName": self.stack.ref("ShopBus"),
         }
 
     def _routes(self) -> list[dict[str, Any]]:

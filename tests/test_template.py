@@ -41,6 +41,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "AWS::Cognito::UserPoolClient": frozenset({"ClientId", "ClientSecret", "Name"}),
     "AWS::Cognito::UserPoolGroup": frozenset(),
     "AWS::SQS::QueuePolicy": frozenset({"Id"}),
+    "AWS::Events::Rule": frozenset({"Arn"}),
     "AWS::CloudWatch::Alarm": frozenset({"Arn"}),
     "AWS::Serverless::Function": frozenset({"Arn"}),
     "AWS::Serverless::Api": frozenset({"RootResourceId"}),

@@ -17,17 +17,20 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from pydantic import BaseModel, ConfigDict, Field
 from use_cases.checkout import place_checkout
+from use_cases.payment_methods import members_card
 
 from shop.checkout import MAX_DISTINCT_PRODUCTS, Buyer, CartLine
 from shop.errors import InvalidInput
-from shop.orders import Address, PaymentToken
+from shop.orders import Address, PaymentCard, PaymentToken
 from shop.views import CheckoutResult
 from shop_aws.api import caller, handler_for, json_response, resolver
 from shop_aws.idempotency import persistence_layer
+from shop_aws.stripe_processor import StripeProcessor
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 app = resolver()
+processor = StripeProcessor()  # P1: the card is checked with Stripe
 idempotency = IdempotencyConfig(
     event_key_jmespath="[member_id, idempotency_key]",
     payload_validation_jmespath="cart",
@@ -47,7 +50,8 @@ class CheckoutRequest(BaseModel):
     items: list[CartLine] | None = Field(default=None, min_length=1, max_length=MAX_DISTINCT_PRODUCTS * 5)
     shipping_address: Address = Field(alias="shippingAddress")
     billing_address: Address = Field(alias="billingAddress")
-    payment_token: PaymentToken = Field(alias="paymentToken")
+    # P1: a card the member saved with Stripe (POST /payments/setup-intents and Stripe.js), checked with Stripe.
+    payment_method_id: PaymentToken = Field(alias="paymentMethodId")
 
 
 class PlaceCheckout(BaseModel):
@@ -103,12 +107,14 @@ def checkout(request: CheckoutRequest) -> Response[CheckoutResult]:
 def place(submission: PlaceCheckout) -> CheckoutResult:
     """The first submission under a key places the orders; a repeat gets the first answer (O8)."""
     cart = submission.cart
+    card = members_card(submission.member_id, cart.payment_method_id, processor)
     buyer = Buyer(
         member_id=submission.member_id,
         email=submission.email,
         shipping_address=cart.shipping_address,
         billing_address=cart.billing_address,
-        payment_token=cart.payment_token,
+        payment_token=card.payment_method_id,
+        payment_card=PaymentCard(brand=card.brand, last4=card.last4),
     )
     return place_checkout(buyer, cart.items)
 

@@ -13,16 +13,18 @@ from use_cases import my_account
 from shop.orders import Address, PaymentToken
 from shop.views import OrderDetailView, OrderPage, OrderView
 from shop_aws.api import caller, handler_for, resolver
+from shop_aws.stripe_processor import StripeProcessor
 
 app = resolver()
+processor = StripeProcessor()  # O13, L5: a new card is checked with Stripe
 
 
 class PaymentMethodRequest(BaseModel):
-    """O13 and L5: a new token from the payment processor for this one order."""
+    """O13 and L5: a card the member saved with Stripe (POST /payments/setup-intents), for this one order."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    payment_token: PaymentToken = Field(alias="paymentToken")
+    payment_method_id: PaymentToken = Field(alias="paymentMethodId")
 
 
 @app.get("/orders")
@@ -50,14 +52,16 @@ def change_address(order_number: str, address: Address) -> Response[OrderDetailV
 @app.put("/orders/<order_number>/payment-method")
 def change_payment_method(order_number: str, request: PaymentMethodRequest) -> Response[OrderDetailView]:
     """O13: before the charge, the member may replace the payment method of an order."""
-    changed = my_account.change_payment_method(caller(app).member_id, order_number, request.payment_token)
+    changed = my_account.change_payment_method(
+        caller(app).member_id, order_number, request.payment_method_id, processor
+    )
     return Response(200, "application/json", changed)
 
 
 @app.post("/orders/<order_number>/resettlement", status_code=202)
 def resettle(order_number: str, request: PaymentMethodRequest) -> Response[OrderView]:
     """L5: a new payment method for a failed payment, before the deadline; settlement is requested again."""
-    pending = my_account.resettle(caller(app).member_id, order_number, request.payment_token)
+    pending = my_account.resettle(caller(app).member_id, order_number, request.payment_method_id, processor)
     return Response(202, "application/json", pending)
 
 

@@ -2,8 +2,9 @@
 jobs to the shipping-date queue (release-date news, C2).
 
 The state change and the entry were written in one transaction, so a failing SES or bus never undoes an
-order and nothing is lost: a failed record is retried by the stream (partial batch failure), then parked
-in the dead-letter queue. Each entry is delivered once (idempotency on its id).
+order and nothing is lost: a failed record is retried by the stream (partial batch failure); what still
+fails stays pending in the table, where the outbox sweeper delivers it later. Each entry is delivered once
+(idempotency on its id, shared with the sweeper), then marked delivered.
 """
 
 from __future__ import annotations
@@ -13,30 +14,34 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from use_cases import outbox
+from use_cases.outbox_delivery import DELIVERY_IDEMPOTENCY, DELIVERY_KEY_PREFIX, deliver_and_mark
 
 from shop_aws.dynamodb.items import from_attributes
 from shop_aws.idempotency import persistence_layer
 from shop_aws.runtime import logger, metrics
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-idempotency = IdempotencyConfig(event_key_jmespath="outboxId", expires_after_seconds=7 * 24 * 60 * 60)
 
 
-@idempotent_function(data_keyword_argument="entry", persistence_store=persistence_layer(), config=idempotency)
+@idempotent_function(
+    data_keyword_argument="entry",
+    persistence_store=persistence_layer(),
+    config=DELIVERY_IDEMPOTENCY,
+    key_prefix=DELIVERY_KEY_PREFIX,
+)
 def deliver(entry: dict[str, Any]) -> dict[str, str]:
     return outbox.deliver(entry)
 
 
 def record_handler(record: DynamoDBRecord) -> dict[str, str]:
     image = record.dynamodb.raw_event["NewImage"] if record.dynamodb else {}
-    delivered: dict[str, str] = deliver(entry=from_attributes(image))
-    return delivered
+    return deliver_and_mark(deliver, from_attributes(image))
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
-    idempotency.register_lambda_context(context)
+    DELIVERY_IDEMPOTENCY.register_lambda_context(context)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.parser import envelopes, event_parser
 from pydantic import BaseModel, ConfigDict, Field
 from use_cases.payments import apply_payment_failure
@@ -20,7 +21,7 @@ class PaymentFailed(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
 @metrics.log_metrics
 @event_parser(model=PaymentFailed, envelope=envelopes.EventBridgeEnvelope)
 def lambda_handler(event: PaymentFailed, context: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from local.client import ShopClient
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
 from tests.browser.axe import assert_accessible
 from tests.e2e.support import cart, new_member, new_product
+from tests.support.stripe import DECLINED_AT_CHARGE, VISA
 
 
 def sign_in_to_the_console(page: Page, shop: ShopClient, email: str, password: str) -> None:
@@ -28,8 +29,9 @@ def test_staff_confirm_a_products_shipping_date_and_watch_the_fan_out_finish(
     orders = []
     for label, quantity in (("first", 1), ("second", 2)):
         _, token = new_member(shop, label)
+        card = shop.save_card(token, VISA)
         for key in range(quantity):
-            body = cart((product["productId"], 1))
+            body = cart((product["productId"], 1), card=card)
             placed = shop.call("POST", "/checkout", body, token=token, headers={"Idempotency-Key": f"{label}-{key}"})
             assert placed.status == 201, placed
             orders += [order["orderNumber"] for order in placed.body["orders"]]
@@ -68,9 +70,8 @@ def test_a_members_cancellation_request_is_answered_and_acted_on_in_the_console(
     # rule S1, rule L8
     # given a member who asked support, in the storefront, to cancel an order not yet charged
     email, token = new_member(shop, "cancelling")
-    placed = shop.call(
-        "POST", "/checkout", cart(("nendoroid-saber", 1)), token=token, headers={"Idempotency-Key": "cancel-me"}
-    )
+    body = cart(("nendoroid-saber", 1), card=shop.save_card(token, VISA))
+    placed = shop.call("POST", "/checkout", body, token=token, headers={"Idempotency-Key": "cancel-me"})
     number = placed.body["orders"][0]["orderNumber"]
     member = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     member.goto(f"{shop.url}/#/signin")
@@ -113,7 +114,7 @@ def test_staff_see_a_failed_payment_listed_with_its_member_and_deadline(
     placed = shop.call(
         "POST",
         "/checkout",
-        cart(("miku-winter-2027", 1), token="tok_declined"),
+        cart(("miku-winter-2027", 1), card=shop.save_card(token, DECLINED_AT_CHARGE)),
         token=token,
         headers={"Idempotency-Key": "failed-list"},
     )

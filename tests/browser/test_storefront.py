@@ -13,6 +13,7 @@ from local.client import ShopClient
 from shop.checkout import SUCCESS_MESSAGE
 from tests.browser.axe import assert_accessible
 from tests.e2e.support import cart, new_member
+from tests.support.stripe import DECLINED_AT_CHARGE, DECLINED_AT_SETUP, VISA
 
 PASSWORD = "Figure#2027a"
 PARIS = {"name": "Alice Martin", "line1": "12 rue de Rivoli", "city": "Paris", "postalCode": "75001", "country": "FR"}
@@ -49,6 +50,15 @@ def add_from_catalogue(page: Page, shop: ShopClient, product_name: str, button: 
     assert_accessible(page)
 
 
+def type_card(page: Page, step: str, number: str) -> None:
+    """Type a Stripe test card into the card inputs the local Stripe's Stripe.js stand-in mounts (localstripe
+    names each input by its placeholder: number, exp_month, exp_year (two digits), cvc, postal_code)."""
+    element = page.locator(f"#{step}-element")
+    for placeholder, value in (("number", number), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")):
+        element.get_by_placeholder(placeholder, exact=True).fill(value)
+    element.get_by_placeholder("postal_code", exact=True).fill("75001")
+
+
 def fill_address(page: Page, legend: str, address: dict[str, str]) -> None:
     group = page.get_by_role("group", name=legend)
     group.get_by_label("Full name").fill(address["name"])
@@ -75,6 +85,7 @@ def test_a_member_signs_up_verifies_fills_the_cart_and_confirms_once_with_a_doub
     page.get_by_role("link", name="Proceed to purchase").click()
     expect(page.get_by_role("heading", name="You are ordering 2 orders")).to_be_visible()
     fill_address(page, "Shipping address", PARIS)
+    type_card(page, "checkout-card", VISA)
     assert_accessible(page)
     page.get_by_role("button", name="Confirm Order").dblclick()
 
@@ -110,11 +121,37 @@ def test_checkout_refused_by_the_api_shows_its_message_and_the_button_works_agai
     # when the member confirms the order
     page.goto(f"{shop.url}/#/checkout")
     fill_address(page, "Shipping address", PARIS)
+    type_card(page, "checkout-card", VISA)
     page.get_by_role("button", name="Confirm Order").click()
 
     # then the API's refusal is shown in its words and the button can be pressed again
     expect(page.get_by_role("alert")).to_contain_text("confirm")
     expect(page.get_by_role("button", name="Confirm Order")).to_be_enabled()
+
+
+def test_a_card_the_bank_refuses_when_saved_shows_stripes_message_and_places_no_order(
+    page: Page, shop: ShopClient
+) -> None:
+    # rule P1: the card is saved with Stripe before the checkout; a card refused there never reaches the shop
+    # given a signed-in member with a figure in the cart
+    email, token = new_member(shop, "refusedcard")
+    page.goto(f"{shop.url}/#/signin")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="My Account")).to_be_visible()
+    add_from_catalogue(page, shop, "Nendoroid Saber", "Add to Cart")
+
+    # when the member confirms with Stripe's test card that is declined when saved (4000 0000 0000 0002)
+    page.goto(f"{shop.url}/#/checkout")
+    fill_address(page, "Shipping address", PARIS)
+    type_card(page, "checkout-card", DECLINED_AT_SETUP)
+    page.get_by_role("button", name="Confirm Order").click()
+
+    # then Stripe's refusal is shown, the button works again, and the member has no order
+    expect(page.get_by_role("alert")).to_contain_text("declined")
+    expect(page.get_by_role("button", name="Confirm Order")).to_be_enabled()
+    assert shop.call("GET", "/orders", token=token).body["orders"] == []
 
 
 def test_the_pages_without_a_session_pass_axe_core(page: Page, shop: ShopClient) -> None:
@@ -146,6 +183,7 @@ def test_at_phone_width_the_guide_flow_fits_the_screen_and_passes_axe_core(phone
 
     # and the order can be confirmed there
     fill_address(phone, "Shipping address", PARIS)
+    type_card(phone, "checkout-card", VISA)
     phone.get_by_role("button", name="Confirm Order").tap()
     expect(phone.get_by_role("status")).to_have_text(SUCCESS_MESSAGE)
 
@@ -154,12 +192,13 @@ def test_a_member_sees_the_declined_payment_with_its_deadline_pays_again_and_the
     page: Page, shop: ShopClient, staff_token: str
 ) -> None:
     # rule L4, rule L5, rule L7
-    # given a member's pre-order charged with a card the sandbox declines, once staff confirmed its date
+    # given a member's pre-order charged, once staff confirmed its date, with a saved card whose charges the bank
+    # declines (Stripe's test card 4000 0000 0000 0341)
     email, token = new_member(shop, "declined")
     placed = shop.call(
         "POST",
         "/checkout",
-        cart(("miku-winter-2027", 1), token="tok_declined"),
+        cart(("miku-winter-2027", 1), card=shop.save_card(token, DECLINED_AT_CHARGE)),
         token=token,
         headers={"Idempotency-Key": "declined-1"},
     )
@@ -186,7 +225,7 @@ def test_a_member_sees_the_declined_payment_with_its_deadline_pays_again_and_the
     assert_accessible(page)
 
     # when the member pays again with a card that works
-    page.get_by_label("Card").select_option("tok_success")
+    type_card(page, "resettle-card", VISA)
     page.get_by_role("button", name="Pay with this card").click()
     expect(page.get_by_role("status")).to_contain_text("requested again")
 

@@ -45,10 +45,11 @@ def new_product(shop: ShopClient, staff_token: str, **changes: Any) -> dict[str,
     return product
 
 
-def cart(*lines: tuple[str, int], token: str = "tok_success") -> dict[str, Any]:
+def cart(*lines: tuple[str, int], card: str) -> dict[str, Any]:
+    """A checkout request paid with `card`, a PaymentMethod the member saved (ShopClient.save_card)."""
     return {
         "items": [{"productId": product_id, "quantity": quantity} for product_id, quantity in lines],
         "shippingAddress": ADDRESS,
         "billingAddress": ADDRESS,
-        "paymentToken": token,
+        "paymentMethodId": card,
     }

@@ -28,7 +28,11 @@ def test_sign_up_verify_sign_in_change_the_password_then_forget_it_and_reset_it(
     assert session.status == 201, session
     token = session.body["idToken"]
     refused = local_shop.call(
-        "POST", "/checkout", cart(("nendoroid-saber", 1)), token=token, headers={"Idempotency-Key": uuid.uuid4().hex}
+        "POST",
+        "/checkout",
+        cart(("nendoroid-saber", 1), card=local_shop.save_card(token)),
+        token=token,
+        headers={"Idempotency-Key": uuid.uuid4().hex},
     )
     assert (refused.status, refused.body["code"]) == (403, "EMAIL_NOT_VERIFIED")
 

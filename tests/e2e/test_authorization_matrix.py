@@ -22,8 +22,8 @@ from tests.e2e.support import ADDRESS, cart, new_member, new_product
 # /support-requests/{requestId} must be listed here.
 ORDER_ROUTE_BODIES: dict[tuple[str, str], Any] = {
     ("GET", "/orders/{orderNumber}"): None,
-    ("POST", "/orders/{orderNumber}/resettlement"): {"paymentToken": "tok_success_2"},
-    ("PUT", "/orders/{orderNumber}/payment-method"): {"paymentToken": "tok_success_2"},
+    ("POST", "/orders/{orderNumber}/resettlement"): {"paymentMethodId": "pm_1QfH2jL8yNx4WcU7tPd3Sa9G"},
+    ("PUT", "/orders/{orderNumber}/payment-method"): {"paymentMethodId": "pm_1QkR4tM7zPw2XcY5uVe6Tb8H"},
     ("PUT", "/orders/{orderNumber}/shipping-address"): ADDRESS,
     ("GET", "/support-requests/{requestId}"): None,
     ("POST", "/support-requests/{requestId}/messages"): {"message": "Is this mine?"},
@@ -55,7 +55,11 @@ def callers(local_shop: ShopClient, staff_token: str) -> dict[str, Any]:
     _, owner = new_member(local_shop, "owner")
     _, other = new_member(local_shop, "other")
     placed = local_shop.call(
-        "POST", "/checkout", cart((product["productId"], 1)), token=owner, headers={"Idempotency-Key": "matrix"}
+        "POST",
+        "/checkout",
+        cart((product["productId"], 1), card=local_shop.save_card(owner)),
+        token=owner,
+        headers={"Idempotency-Key": "matrix"},
     )
     assert placed.status == 201, placed
     asked = local_shop.call("POST", "/support-requests", {"kind": "OTHER", "message": "Hello"}, token=owner)

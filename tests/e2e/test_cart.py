@@ -42,7 +42,7 @@ def test_a_cart_shows_three_orders_and_54_dollars_shipping_then_checks_out_and_e
     placed = laptop.call(
         "POST",
         "/checkout",
-        {"shippingAddress": ADDRESS, "billingAddress": ADDRESS, "paymentToken": "tok_success"},
+        {"shippingAddress": ADDRESS, "billingAddress": ADDRESS, "paymentMethodId": laptop.save_card(token)},
         token=token,
         headers={"Idempotency-Key": uuid.uuid4().hex},
     )

@@ -6,6 +6,7 @@ import uuid
 
 from local.client import ShopClient
 from tests.e2e.support import ADDRESS, PASSWORD, new_member
+from tests.support.stripe import DECLINED_AT_CHARGE
 
 
 def test_a_declined_preorder_is_cancelled_a_week_later_and_every_step_is_emailed(
@@ -31,7 +32,7 @@ def test_a_declined_preorder_is_cancelled_a_week_later_and_every_step_is_emailed
         "items": [{"productId": "miku-winter-2027", "quantity": 1}, {"productId": "nendoroid-saber", "quantity": 2}],
         "shippingAddress": ADDRESS,
         "billingAddress": ADDRESS,
-        "paymentToken": "tok_declined",
+        "paymentMethodId": local_shop.save_card(token, DECLINED_AT_CHARGE),
     }
     placed = local_shop.call("POST", "/checkout", cart, token=token, headers={"Idempotency-Key": uuid.uuid4().hex})
     assert placed.status == 201
@@ -45,7 +46,7 @@ def test_a_declined_preorder_is_cancelled_a_week_later_and_every_step_is_emailed
     assert "$207.00" in confirmation["html"]  # 189.00 + 18.00 shipping
     assert local_shop.order(preorder, token)["state"] == "RESERVED"
 
-    # rule L1, L4: the shipping date is confirmed, the sandbox declines the card, the member is told the deadline
+    # rule L1, L4, P2: the shipping date is confirmed, Stripe declines the card, the member is told why and the deadline
     confirmed = local_shop.call(
         "POST", f"/admin/orders/{preorder}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff_token
     )
@@ -55,6 +56,7 @@ def test_a_declined_preorder_is_cancelled_a_week_later_and_every_step_is_emailed
     assert "2027-06-20" in dated["html"]
     declined = local_shop.wait_for_mail(email, f"Payment failed for order {preorder}")
     assert "UTC" in declined["html"]
+    assert "your bank declined the card" in declined["html"]
     assert failed["resettlementDeadline"][:10] in declined["subject"]
 
     # rule L6: a week later the schedule cancels it and tells the member
@@ -81,7 +83,7 @@ def test_an_order_resettled_in_time_is_paid_and_ships(local_shop: ShopClient, st
         "items": [{"productId": "miku-winter-2027", "quantity": 1}],
         "shippingAddress": ADDRESS,
         "billingAddress": ADDRESS,
-        "paymentToken": "tok_fail_once",
+        "paymentMethodId": local_shop.save_card(token, DECLINED_AT_CHARGE),
     }
     placed = local_shop.call("POST", "/checkout", cart, token=token, headers={"Idempotency-Key": uuid.uuid4().hex})
     number = placed.body["orders"][0]["orderNumber"]
@@ -90,7 +92,7 @@ def test_an_order_resettled_in_time_is_paid_and_ships(local_shop: ShopClient, st
 
     local_shop.advance_clock("3d")
     resettled = local_shop.call(
-        "POST", f"/orders/{number}/resettlement", {"paymentToken": "tok_fail_once"}, token=token
+        "POST", f"/orders/{number}/resettlement", {"paymentMethodId": local_shop.save_card(token)}, token=token
     )
 
     assert resettled.status == 202

@@ -36,6 +36,7 @@ def a_mixed_load(shop: ShopClient, staff_token: str) -> list[Callable[[], Any]]:
     """Calls of many functions: signups, the catalogue, checkouts, My Account, staff, the schedules."""
     product = new_product(shop, staff_token, stock=REQUESTS)["productId"]
     tokens = [token for _, token in (new_member(shop, "logged") for _ in range(4))]
+    cards = {token: shop.save_card(token) for token in tokens}
     calls: list[Callable[[], Any]] = []
     for index in range(REQUESTS):
         token = tokens[index % len(tokens)]
@@ -50,7 +51,15 @@ def a_mixed_load(shop: ShopClient, staff_token: str) -> list[Callable[[], Any]]:
             partial(call, shop, "POST", "/members", signup),
             partial(call, shop, "GET", f"/products/{product}"),
             partial(call, shop, "GET", "/orders", token=token),
-            partial(call, shop, "POST", "/checkout", cart((product, 1)), token=token, key=str(uuid.uuid4())),
+            partial(
+                call,
+                shop,
+                "POST",
+                "/checkout",
+                cart((product, 1), card=cards[token]),
+                token=token,
+                key=str(uuid.uuid4()),
+            ),
             partial(call, shop, "PATCH", f"/admin/products/{product}", {"name": f"Logged {index}"}, token=staff_token),
         ]
         if index % 10 == 0:

@@ -23,13 +23,17 @@ def test_fifty_members_racing_for_ten_units_buy_exactly_ten(local_shop: ShopClie
     # given
     product = new_product(local_shop, staff_token, name="Nendoroid Launch Day", stock=STOCK)
     members = new_members(local_shop, BUYERS, "buyer")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        cards = list(pool.map(lambda member: ShopClient(local_shop.url).save_card(member[1]), members))
 
     # when all of them confirm at once
     with ThreadPoolExecutor(max_workers=BUYERS) as pool:
         replies = list(
             pool.map(
-                lambda member: checkout(local_shop, member[1], cart((product["productId"], 1)), str(uuid.uuid4())),
-                members,
+                lambda paying: checkout(
+                    local_shop, paying[0][1], cart((product["productId"], 1), card=paying[1]), str(uuid.uuid4())
+                ),
+                zip(members, cards, strict=True),
             )
         )
 
@@ -52,7 +56,7 @@ def test_twenty_submissions_of_one_checkout_place_it_once(local_shop: ShopClient
     # rule O8: confirm once, however often the button is pressed
     product = new_product(local_shop, staff_token, stock=50)
     email, token = new_member(local_shop, "clicker")
-    body = cart((product["productId"], 2))
+    body = cart((product["productId"], 2), card=local_shop.save_card(token))
     key = str(uuid.uuid4())
 
     with ThreadPoolExecutor(max_workers=SAME_KEY_SUBMISSIONS) as pool:
@@ -79,9 +83,10 @@ def test_the_same_key_with_another_cart_is_refused_and_writes_nothing(local_shop
     product = new_product(local_shop, staff_token, stock=20)
     _, token = new_member(local_shop, "reuser")
     key = str(uuid.uuid4())
-    assert checkout(local_shop, token, cart((product["productId"], 1)), key).status == 201
+    card = local_shop.save_card(token)
+    assert checkout(local_shop, token, cart((product["productId"], 1), card=card), key).status == 201
 
-    reply = checkout(local_shop, token, cart((product["productId"], 3)), key)
+    reply = checkout(local_shop, token, cart((product["productId"], 3), card=card), key)
 
     assert reply.status == 422
     assert reply.body["code"] == "IDEMPOTENCY_KEY_REUSED"

@@ -17,6 +17,7 @@ import pytest
 
 from local.client import ShopClient
 from tests.e2e.support import cart, new_member, new_product
+from tests.support.stripe import DECLINED_AT_CHARGE
 
 ROUNDS = 3
 ORDERS_PER_ROUND = 6
@@ -31,7 +32,7 @@ def failed_orders(shop: ShopClient, staff_token: str, token: str) -> list[str]:
     placed = shop.call(
         "POST",
         "/checkout",
-        cart(*((p["productId"], 1) for p in products), token="tok_declined"),
+        cart(*((p["productId"], 1) for p in products), card=shop.save_card(token, DECLINED_AT_CHARGE)),
         token=token,
         headers={"Idempotency-Key": str(random.random())},
     )
@@ -59,6 +60,7 @@ def test_a_resettled_order_is_never_cancelled_and_a_cancelled_one_never_charged(
     now = datetime.fromisoformat(ShopClient(local_shop.url).config["now"])
     local_shop.advance_clock(f"{int((min(deadlines) - now).total_seconds()) - 1}s")
     replies: dict[str, Any] = {}
+    new_cards = dict(zip(numbers, (local_shop.save_card(token) for _ in numbers), strict=True))
     stop = threading.Event()
 
     def schedule_keeps_running() -> None:
@@ -70,7 +72,7 @@ def test_a_resettled_order_is_never_cancelled_and_a_cancelled_one_never_charged(
         time.sleep(rng.uniform(0, RACE_SECONDS))
         client = ShopClient(local_shop.url)
         replies[number] = client.call(
-            "POST", f"/orders/{number}/resettlement", {"paymentToken": "tok_success"}, token=token
+            "POST", f"/orders/{number}/resettlement", {"paymentMethodId": new_cards[number]}, token=token
         )
 
     scheduler = threading.Thread(target=schedule_keeps_running)

@@ -106,7 +106,11 @@ def test_the_demo_leaves_the_rest_of_the_shop_as_it_was(local_shop: ShopClient) 
     # given a member of the user's own with an order from the seeded catalogue
     email, token = new_member(local_shop, "owner")
     placed = local_shop.call(
-        "POST", "/checkout", cart(("nendoroid-saber", 1)), token=token, headers={"Idempotency-Key": uuid.uuid4().hex}
+        "POST",
+        "/checkout",
+        cart(("nendoroid-saber", 1), card=local_shop.save_card(token)),
+        token=token,
+        headers={"Idempotency-Key": uuid.uuid4().hex},
     )
     number = placed.body["orders"][0]["orderNumber"]
     local_shop.wait_for_mail(email, f"Order confirmation {number}")

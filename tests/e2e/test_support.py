@@ -18,7 +18,11 @@ def test_staff_cancel_an_order_through_the_members_request_which_closes_and_emai
     email, token = new_member(local_shop, "asker")
     product = new_product(local_shop, staff_token, kind="PREORDER", stock=None, preorderClosesAt=CLOSES)
     placed = local_shop.call(
-        "POST", "/checkout", cart((product["productId"], 1)), token=token, headers={"Idempotency-Key": uuid.uuid4().hex}
+        "POST",
+        "/checkout",
+        cart((product["productId"], 1), card=local_shop.save_card(token)),
+        token=token,
+        headers={"Idempotency-Key": uuid.uuid4().hex},
     )
     number = placed.body["orders"][0]["orderNumber"]
     asked = local_shop.call(
@@ -62,7 +66,11 @@ def test_a_paid_order_is_not_cancelled_and_the_member_reads_why(local_shop: Shop
     email, token = new_member(local_shop, "latecomer")
     product = new_product(local_shop, staff_token, kind="PREORDER", stock=None, preorderClosesAt=CLOSES)
     placed = local_shop.call(
-        "POST", "/checkout", cart((product["productId"], 1)), token=token, headers={"Idempotency-Key": uuid.uuid4().hex}
+        "POST",
+        "/checkout",
+        cart((product["productId"], 1), card=local_shop.save_card(token)),
+        token=token,
+        headers={"Idempotency-Key": uuid.uuid4().hex},
     )
     number = placed.body["orders"][0]["orderNumber"]
     local_shop.call("POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2030-06-01"}, token=staff_token)

@@ -21,6 +21,7 @@ from shop.clock import FixedClock
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
 from tests.support.shop import ApiWithoutAws, Member, Shop, ShopInMoto
+from tests.support.stripe import LocalStripe
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 _functions: dict[str, Functions] = {}
@@ -52,10 +53,11 @@ def shop_in_moto() -> Iterator[ShopInMoto]:
 
 
 @pytest.fixture
-def shop(shop_in_moto: ShopInMoto) -> Shop:
-    """The shop as provisioned, at START, with nothing a previous test left in moto or in the functions."""
+def shop(shop_in_moto: ShopInMoto, local_stripe: LocalStripe) -> Shop:
+    """The shop as provisioned, at START, with nothing a previous test left in moto, the functions or the
+    local Stripe."""
     shop_in_moto.empty()
-    return Shop(shop_in_moto, _functions_state_at_start())
+    return Shop(shop_in_moto, _functions_state_at_start(), local_stripe)
 
 
 @pytest.fixture

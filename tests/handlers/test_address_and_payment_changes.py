@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from shop.orders import PaymentCard
 from shop_aws.dynamodb import orders as order_store
 from tests.support.builders import address_fields, cart, in_stock, preorder
 from tests.support.orders import a_paid_order, a_preorder, order_of, payment_fails, ship, subjects_to
@@ -20,6 +21,7 @@ from tests.support.shop import (
     outbox_entries,
     state_of,
 )
+from tests.support.stripe import MASTERCARD
 
 NEW_ADDRESS = address_fields("DE", name="Alice Martin", line1="Unter den Linden 77", city="Berlin", postalCode="10117")
 
@@ -28,8 +30,10 @@ def change_address(shop: Api, member: Member, number: str, body: dict[str, Any] 
     return shop.call("PUT", f"/orders/{number}/shipping-address", body or NEW_ADDRESS, member=member)
 
 
-def change_payment_method(shop: Api, member: Member, number: str, token: str = "tok_mastercard_4444"):
-    return shop.call("PUT", f"/orders/{number}/payment-method", {"paymentToken": token}, member=member)
+def change_payment_method(shop: Api, member: Member, number: str, card: str = MASTERCARD):
+    """O13 with a card the member saved (a test card's number is saved first), or a PaymentMethod id as given."""
+    method = shop.saved_card(member, card) if isinstance(shop, Shop) and card.isdigit() else card
+    return shop.call("PUT", f"/orders/{number}/payment-method", {"paymentMethodId": method}, member=member)
 
 
 def settlement_requests(shop: Shop) -> list[dict[str, Any]]:
@@ -184,21 +188,25 @@ def test_a_member_replaces_the_payment_method_before_the_charge(shop: Shop, alic
     # rule O13
     number = a_preorder(shop, alice)
 
-    answer = change_payment_method(shop, alice, number, "tok_mastercard_4444")
+    card = shop.saved_card(alice, MASTERCARD)
+
+    answer = change_payment_method(shop, alice, number, card)
 
     assert answer.status == 200
     assert answer.body["payment"]["method"] == "****4444"
-    assert order_of(number).payment_token == "tok_mastercard_4444"
+    assert answer.body["paymentMethod"] == {"brand": "mastercard", "last4": "4444"}
+    assert order_of(number).payment_token == card
 
 
 def test_the_new_payment_method_is_the_one_charged(shop: Shop, alice: Member) -> None:
     # rule O13, rule L1
     number = a_preorder(shop, alice)
-    change_payment_method(shop, alice, number, "tok_mastercard_4444")
+    card = shop.saved_card(alice, MASTERCARD)
+    change_payment_method(shop, alice, number, card)
 
     confirm_shipping_date(shop, number)
 
-    assert [request["paymentToken"] for request in settlement_requests(shop)] == ["tok_mastercard_4444"]
+    assert [request["paymentToken"] for request in settlement_requests(shop)] == [card]
 
 
 def test_a_method_replaced_while_the_date_is_being_confirmed_is_the_one_charged(
@@ -206,12 +214,13 @@ def test_a_method_replaced_while_the_date_is_being_confirmed_is_the_one_charged(
 ) -> None:
     # rule O13: the worker read the order with the old token; the member replaced it before the charge
     number = a_preorder(shop, alice)
+    card = shop.saved_card(alice, MASTERCARD)
     read_order = order_store.get_order
 
     def member_replaces_it_after_the_read(order_number: str):
         seen = read_order(order_number)
         monkeypatch.setattr(order_store, "get_order", read_order)
-        assert change_payment_method(shop, alice, number, "tok_mastercard_4444").status == 200
+        assert change_payment_method(shop, alice, number, card).status == 200
         return seen
 
     monkeypatch.setattr(order_store, "get_order", member_replaces_it_after_the_read)
@@ -219,20 +228,21 @@ def test_a_method_replaced_while_the_date_is_being_confirmed_is_the_one_charged(
     confirm_shipping_date(shop, number)
 
     assert state_of(number) == "SETTLEMENT_PENDING"
-    assert [request["paymentToken"] for request in settlement_requests(shop)] == ["tok_mastercard_4444"]
+    assert [request["paymentToken"] for request in settlement_requests(shop)] == [card]
 
 
 def test_the_member_is_emailed_about_the_new_method_by_its_last_digits_only(shop: Shop, alice: Member) -> None:
     # rule O13, rule M6
     number = a_preorder(shop, alice)
 
-    change_payment_method(shop, alice, number, "tok_mastercard_4444")
+    card = shop.saved_card(alice, MASTERCARD)
+    change_payment_method(shop, alice, number, card)
     shop.deliver_outbox()
 
     (email,) = [m for m in shop.emails_to(alice.email) if m.subject.startswith("Payment method")]
     assert email.subject == f"Payment method changed for order {number}"
     assert "ending in <strong>4444</strong>" in email.body  # moto keeps the HTML part
-    assert "tok_mastercard_4444" not in email.body
+    assert card not in email.body
 
 
 def test_while_the_charge_is_in_flight_the_method_is_refused_naming_the_state(shop: Shop, alice: Member) -> None:
@@ -244,7 +254,7 @@ def test_while_the_charge_is_in_flight_the_method_is_refused_naming_the_state(sh
 
     assert answer.status == 409
     assert answer.body["currentState"] == "SETTLEMENT_PENDING"
-    assert order_of(number).payment_token == "tok_visa_4242"
+    assert order_of(number).payment_card == PaymentCard(brand="visa", last4="4242")
 
 
 def test_after_a_failed_payment_the_member_is_sent_to_resettlement(shop: Shop, alice: Member) -> None:
@@ -276,7 +286,7 @@ def test_a_token_that_is_not_one_is_refused_naming_the_field(api: ApiWithoutAws,
     answer = change_payment_method(api, alice, AN_ORDER_NUMBER, "not a token!")
 
     assert answer.status == 422
-    assert answer.body["errors"][0]["field"] == "paymentToken"
+    assert answer.body["errors"][0]["field"] == "paymentMethodId"
     assert api.aws_calls == []
 
 
@@ -287,4 +297,4 @@ def test_another_members_order_keeps_its_payment_method(shop: Shop, alice: Membe
     answer = change_payment_method(shop, bob, number)
 
     assert answer.status == 404
-    assert order_of(number).payment_token == "tok_visa_4242"
+    assert order_of(number).payment_card == PaymentCard(brand="visa", last4="4242")

@@ -6,11 +6,13 @@ import json
 from typing import Any
 
 from shop.checkout import SUCCESS_MESSAGE
+from shop.orders import PaymentCard
 from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb import products as product_store
 from shop_aws.dynamodb import sent_emails
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import ApiWithoutAws, Member, Shop, checkout, orders_in_table, outbox_entries
+from tests.support.stripe import MASTERCARD
 
 
 def test_a_mixed_cart_gets_one_number_per_preorder_and_one_for_the_in_stock_items(shop: Shop, alice: Member) -> None:
@@ -63,11 +65,13 @@ def test_every_order_and_its_addresses_and_payment_token_are_stored(shop: Shop, 
     # rule O13
     shop.add_product(preorder("miku-2027"))
 
-    answer = checkout(shop, alice, cart(("miku-2027", 1), token="tok_mastercard_5555"))
+    card = shop.saved_card(alice, MASTERCARD)
+
+    answer = checkout(shop, alice, cart(("miku-2027", 1), token=card))
 
     order = order_store.get_order(answer.body["orders"][0]["orderNumber"])
     assert order is not None
-    assert order.payment_token == "tok_mastercard_5555"
+    assert (order.payment_token, order.payment_card) == (card, PaymentCard(brand="mastercard", last4="4444"))
     assert order.shipping_address.city == "Paris"
     assert order.billing_address.country == "FR"
     assert order.member_id == alice.member_id
@@ -355,7 +359,7 @@ def test_a_json_content_type_with_a_charset_is_accepted(shop: Shop, alice: Membe
     answer = shop.call(
         "POST",
         "/checkout",
-        json.dumps(cart(("miku-2027", 1))),
+        json.dumps(cart(("miku-2027", 1), token=shop.saved_card(alice))),
         member=alice,
         headers={"Idempotency-Key": "k", "Content-Type": "application/json; charset=utf-8"},
     )

@@ -8,13 +8,14 @@ from typing import Any
 from tests.handlers.test_cart import add, between_read_and_write, quantities, view
 from tests.support.builders import address_fields, cart, in_stock, preorder
 from tests.support.shop import Answer, Member, Shop, checkout, orders_in_table, outbox_entries
+from tests.support.stripe import VISA
 
 
 def saved_cart_checkout(shop: Shop, member: Member, key: str = "cart-key-1", country: str = "FR") -> Answer:
     body: dict[str, Any] = {
         "shippingAddress": address_fields(country),
         "billingAddress": address_fields(country),
-        "paymentToken": "tok_visa_4242",
+        "paymentMethodId": VISA,
     }
     return checkout(shop, member, body, key=key)
 

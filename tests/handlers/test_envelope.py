@@ -161,7 +161,9 @@ def test_an_unknown_field_is_refused_naming_it(api: ApiWithoutAws) -> None:
 
 
 def test_a_malformed_order_number_is_a_400(api: ApiWithoutAws, alice: Member) -> None:
-    answer = api.call("POST", "/orders/not-an-order/resettlement", {"paymentToken": "tok_visa_0002"}, member=alice)
+    answer = api.call(
+        "POST", "/orders/not-an-order/resettlement", {"paymentMethodId": "pm_1QfH2jL8yNx4WcU7tPd3Sa9G"}, member=alice
+    )
 
     assert answer.status == 400
     assert api.aws_calls == []

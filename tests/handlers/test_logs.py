@@ -18,9 +18,9 @@ from shop_aws import runtime
 from tests.handlers.conftest import START
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import Member, Shop, checkout, confirm_shipping_date
+from tests.support.stripe import VISA
 
 PASSWORD = "Secret#Pass2027"
-TOKEN = "tok_card_4242424242424242"
 STREET = "221B Baker Street"
 
 
@@ -80,7 +80,7 @@ def _run_a_whole_flow(shop: Shop, alice: Member) -> None:
     )
     shop.add_product(preorder("miku-2027"))
     shop.add_product(in_stock("nendo-1"))
-    body = cart(("miku-2027", 1), ("nendo-1", 1), token=TOKEN)
+    body = cart(("miku-2027", 1), ("nendo-1", 1), token=VISA)
     body["shippingAddress"]["line1"] = STREET
     body["billingAddress"]["line1"] = STREET
     number = checkout(shop, alice, body).body["orders"][0]["orderNumber"]
@@ -88,7 +88,7 @@ def _run_a_whole_flow(shop: Shop, alice: Member) -> None:
     confirm_shipping_date(shop, number)
     detail = {"orderNumber": number, "settlementId": f"{number}#1", "reason": "card_declined"}
     shop.invoke("PaymentFailedFunction", shop.payment_event("PaymentFailed", detail))
-    shop.call("POST", f"/orders/{number}/resettlement", {"paymentToken": TOKEN + "_new"}, member=alice)
+    shop.call("POST", f"/orders/{number}/resettlement", {"paymentMethodId": shop.saved_card(alice)}, member=alice)
     shop.clock.advance(timedelta(days=8))
     shop.invoke("ExpireResettlementsFunction", {})
     shop.deliver_outbox()
@@ -158,3 +158,20 @@ def test_functions_running_at_once_in_one_process_each_log_as_themselves(shop: S
         ("expiry run", "ExpireResettlementsFunction", services(shop)["ExpireResettlementsFunction"]),
         ("reminder run", "RemindResettlementsFunction", services(shop)["RemindResettlementsFunction"]),
     }
+
+
+def test_every_line_of_a_request_carries_api_gateways_request_id_as_its_correlation_id(
+    shop: Shop, alice: Member
+) -> None:
+    # issue 12: one search on the request id API Gateway gave the caller finds everything the request logged
+    shop.add_product(preorder("miku-2027"))
+    card = shop.card_of(alice)
+    lines = io.StringIO()
+    with every_function_logging_to(shop, lines):
+        answer = checkout(shop, alice, {**cart(("miku-2027", 1)), "paymentMethodId": card})
+    logged = records(lines.getvalue())
+
+    assert answer.status == 201
+    assert logged
+    (request_id,) = {line.get("correlation_id") for line in logged}
+    assert request_id == shop.last_request_id

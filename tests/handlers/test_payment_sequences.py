@@ -56,7 +56,9 @@ def test_every_order_ends_in_the_state_its_last_legitimate_event_gives(
     for kind, attempt in history:
         # when
         if kind == "resettle":
-            shop.call("POST", f"/orders/{number}/resettlement", {"paymentToken": "tok_visa_0002"}, member=alice)
+            shop.call(
+                "POST", f"/orders/{number}/resettlement", {"paymentMethodId": shop.saved_card(alice)}, member=alice
+            )
         else:
             detail = {"orderNumber": number, "settlementId": f"{number}#{attempt}"}
             shop.invoke(f"{kind}Function", shop.payment_event(kind, detail))

@@ -98,7 +98,7 @@ def test_a_failure_of_an_earlier_attempt_does_not_fail_the_retry(shop: Shop, ali
     # rule L3: the first attempt failed, the member re-settled, then the first failure is reported again
     number = pending_settlement(shop, alice)
     failed(shop, number, attempt=1)
-    shop.call("POST", f"/orders/{number}/resettlement", {"paymentToken": "tok_visa_0002"}, member=alice)
+    shop.call("POST", f"/orders/{number}/resettlement", {"paymentMethodId": shop.saved_card(alice)}, member=alice)
 
     stale = failed(shop, number, attempt=1)
 
@@ -137,7 +137,7 @@ def test_a_second_payment_for_a_paid_order_is_reported_for_support(shop: Shop, a
     # rule L3: the retry was paid, then the first attempt's late success arrives: money taken twice
     number = pending_settlement(shop, alice)
     failed(shop, number, attempt=1)
-    shop.call("POST", f"/orders/{number}/resettlement", {"paymentToken": "tok_visa_0002"}, member=alice)
+    shop.call("POST", f"/orders/{number}/resettlement", {"paymentMethodId": shop.saved_card(alice)}, member=alice)
     succeeded(shop, number, attempt=2)
     capsys.readouterr()
 

@@ -92,7 +92,7 @@ def test_an_order_resettled_meanwhile_is_not_reminded(shop: Shop, alice: Member)
     # rule L5a
     number = failed_order(shop, alice)
     shop.clock.advance(timedelta(days=3))
-    shop.call("POST", f"/orders/{number}/resettlement", {"paymentToken": "tok_visa_0002"}, member=alice)
+    shop.call("POST", f"/orders/{number}/resettlement", {"paymentMethodId": shop.saved_card(alice)}, member=alice)
     shop.clock.advance(timedelta(days=3))
 
     report = run_reminders(shop)
@@ -106,7 +106,7 @@ def test_a_second_failure_after_resettlement_gets_its_own_reminder(shop: Shop, a
     number = failed_order(shop, alice)
     shop.clock.advance(timedelta(days=6))
     run_reminders(shop)
-    shop.call("POST", f"/orders/{number}/resettlement", {"paymentToken": "tok_visa_0002"}, member=alice)
+    shop.call("POST", f"/orders/{number}/resettlement", {"paymentMethodId": shop.saved_card(alice)}, member=alice)
     payment_fails(shop, number)
     shop.clock.advance(timedelta(days=6))
 

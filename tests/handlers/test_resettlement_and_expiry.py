@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from shop.orders import PaymentCard
 from shop_aws.dynamodb import orders as order_store
 from tests.support.builders import cart, in_stock, preorder
 from tests.support.shop import Member, Shop, checkout, confirm_shipping_date, place_preorder, state_of
+from tests.support.stripe import MASTERCARD
 
 
 def failed_payment(shop: Shop, member: Member, number: str) -> None:
@@ -24,8 +26,10 @@ def order_with_failed_payment(shop: Shop, member: Member) -> str:
     return number
 
 
-def resettle(shop: Shop, member: Member, number: str, token: str = "tok_visa_0002") -> Any:
-    return shop.call("POST", f"/orders/{number}/resettlement", {"paymentToken": token}, member=member)
+def resettle(shop: Shop, member: Member, number: str, card: str = MASTERCARD) -> Any:
+    """L5 with a card the member saved now (a test card's number), or a PaymentMethod id as given."""
+    method = shop.saved_card(member, card) if card.isdigit() else card
+    return shop.call("POST", f"/orders/{number}/resettlement", {"paymentMethodId": method}, member=member)
 
 
 def run_expiry(shop: Shop, **kwargs: Any) -> dict[str, Any]:
@@ -44,7 +48,7 @@ def test_a_member_resettles_before_the_deadline_and_settlement_is_requested_agai
     assert answer.body["state"] == "SETTLEMENT_PENDING"
     order = order_store.get_order(number)
     assert order is not None
-    assert order.payment_token == "tok_visa_0002"
+    assert order.payment_card == PaymentCard(brand="mastercard", last4="4444")
     assert order.settlement_attempt == 2
 
 

@@ -49,6 +49,7 @@ from tests.handlers.test_sample_events import (
     an_order,
     answers,
     the_callers_cart_with_the_product,
+    the_callers_saved_card,
     the_product_in_the_path,
 )
 from tests.support.shop import Shop
@@ -257,7 +258,9 @@ SCENARIOS: dict[str, Scenario] = {
         datetime(2027, 2, 3, 21, 14, 30, tzinfo=UTC), the_callers_order(OrderState.RESERVED), answers(200)
     ),
     "orders/ChangePaymentMethod": Scenario(
-        datetime(2027, 4, 18, 12, 40, 2, tzinfo=UTC), the_callers_order(OrderState.RESERVED), answers(200)
+        datetime(2027, 4, 18, 12, 40, 2, tzinfo=UTC),
+        lambda shop, event: (the_callers_order(OrderState.RESERVED)(shop, event), the_callers_saved_card(shop, event)),
+        answers(200),
     ),
     "catalogue/ListProducts": Scenario(
         datetime(2026, 12, 5, 10, 19, 48, tzinfo=UTC),

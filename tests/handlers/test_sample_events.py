@@ -39,12 +39,14 @@ from shop.shipping_dates import dated
 from shop.support import Shipment, shipped
 from shop.support_requests import NewRequest, opened
 from shop_aws import cognito
-from shop_aws.dynamodb import carts, order_changes, support_requests, verifications
+from shop_aws.dynamodb import carts, order_changes, payment_customers, support_requests, verifications
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb import orders as order_store
-from shop_aws.dynamodb.outbox import outbox_email
+from shop_aws.dynamodb.items import to_attributes
+from shop_aws.dynamodb.outbox import outbox_email, outbox_event
 from shop_aws.dynamodb.verifications import LinkToSend
 from tests.support.shop import Shop
+from tests.support.stripe import LocalStripe
 
 SAMPLES = ROOT / "events"
 TEMPLATE = load()
@@ -206,9 +208,18 @@ def the_callers_order_in_the_body(shop: Shop, event: dict[str, Any]) -> None:
     an_order(shop, number, OrderState.RESERVED, member_id=claims["sub"], email=claims["email"])
 
 
+def the_callers_saved_card(shop: Shop, event: dict[str, Any]) -> None:
+    """P1: the card the body names, saved by the caller (their Stripe customer made once) at the local Stripe."""
+    claims = _claims(event)
+    customer = f"cus_{claims['sub'][:8]}Sample"
+    shop.stripe.fixture_card(_body(event)["paymentMethodId"], customer)
+    payment_customers.keep_payment_customer(claims["sub"], customer, shop.now())
+
+
 def the_products_in_the_cart(shop: Shop, event: dict[str, Any]) -> None:
     for line in _body(event)["items"]:
         shop.add_product(a_preorder(line["productId"]))
+    the_callers_saved_card(shop, event)
 
 
 def the_callers_failed_order_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
@@ -220,6 +231,7 @@ def the_callers_failed_order_in_the_path(shop: Shop, event: dict[str, Any]) -> N
         member_id=claims["sub"],
         email=claims["email"],
     )
+    the_callers_saved_card(shop, event)
 
 
 def an_open_order_of_the_queued_product(shop: Shop, event: dict[str, Any]) -> None:
@@ -326,6 +338,28 @@ def answers(status: int) -> Callable[[Any], None]:
     return check
 
 
+def an_event_left_pending_by_the_stream(shop: Shop, event: dict[str, Any]) -> None:
+    """The settlement request of the sample order, written ten minutes before the sweep and never delivered."""
+    entry = outbox_event("SettlementRequested", {"orderNumber": ORDER_NUMBER}, datetime(2027, 5, 10, 8, 30, tzinfo=UTC))
+    shop.session.client("dynamodb").put_item(
+        TableName=shop.stack.ref("ShopTable"), Item=to_attributes(entry.attributes)
+    )
+
+
+def delivers(count: int) -> Callable[[Any], None]:
+    def check(response: Any) -> None:
+        assert response["delivered"] == count, response
+
+    return check
+
+
+def marks_undeliverable(count: int) -> Callable[[Any], None]:
+    def check(response: Any) -> None:
+        assert response == {"marked": count}
+
+    return check
+
+
 def no_batch_item_failures(response: Any) -> None:
     assert response == {"batchItemFailures": []}
 
@@ -396,6 +430,17 @@ SCENARIOS: dict[str, Scenario] = {
     "passwords": Scenario(
         datetime(2027, 1, 8, 21, 12, 40, tzinfo=UTC), the_caller_signed_in_with_the_current_password, answers(200)
     ),
+    # Issue 10, Stripe. A member starts saving a card; the local Stripe makes their customer and SetupIntent.
+    "payment_methods": Scenario(datetime(2026, 12, 5, 10, 21, 58, tzinfo=UTC), nothing, answers(201)),
+    # The settlement request is charged: its card is unknown to the local Stripe, a decided outcome
+    # (PaymentFailed, card_not_on_file), so nothing is left for the queue to retry.
+    "charge": Scenario(datetime(2027, 5, 10, 8, 30, 2, tzinfo=UTC), nothing, no_batch_item_failures),
+    # P4: Stripe's notification of the charge, signed (with the local webhook secret) two seconds before.
+    "stripe_webhook": Scenario(SETTLEMENT_ANSWERED_AT + timedelta(seconds=2), nothing, answers(200)),
+    "outbox_sweeper": Scenario(
+        datetime(2027, 5, 10, 8, 40, tzinfo=UTC), an_event_left_pending_by_the_stream, delivers(1)
+    ),
+    "email_events": Scenario(datetime(2027, 5, 10, 8, 31, 21, tzinfo=UTC), nothing, marks_undeliverable(1)),
     "outbox_dispatcher": Scenario(
         datetime(2026, 12, 5, 10, 23, 46, tzinfo=UTC), the_order_the_email_is_about, no_batch_item_failures
     ),
@@ -406,7 +451,7 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
-def test_the_function_handles_its_sample_event(shop: Shop, logical_id: str) -> None:
+def test_the_function_handles_its_sample_event(shop: Shop, local_stripe: LocalStripe, logical_id: str) -> None:
     # given
     folder = FUNCTIONS[logical_id].folder.name
     event = sample(folder)

@@ -96,7 +96,7 @@ def test_settlement_is_requested_on_the_bus_once_per_order_number(
             "settlementId": f"{number}#1",
             "amountCents": 16_800,
             "currency": "USD",
-            "paymentToken": "tok_visa_4242",
+            "paymentToken": order_store.get_order(number).payment_token,
         }
     ]
 

@@ -18,6 +18,7 @@ from shop.checkout import CartLine
 from shop.clock import FixedClock
 from shop.order_numbers import OrderNumbers
 from shop.orders import SHIPPING_FEE_CENTS, Address, Order, OrderLine, OrderState
+from tests.support.stripe import VISA
 
 # --- the rules (unit tests) -------------------------------------------------------------------------------
 
@@ -209,11 +210,12 @@ def address_fields(country: str = "FR", **changes: Any) -> dict[str, Any]:
     } | changes
 
 
-def cart(*lines: tuple[str, int], country: str = "FR", token: str = "tok_visa_4242") -> dict[str, Any]:
-    """A checkout request: the lines from (product id, quantity) pairs, both addresses and a payment token."""
+def cart(*lines: tuple[str, int], country: str = "FR", token: str = VISA) -> dict[str, Any]:
+    """A checkout request: the lines from (product id, quantity) pairs, both addresses and the card: a saved
+    PaymentMethod's id, or a test card's number that support.shop.checkout saves for the member first."""
     return {
         "items": [{"productId": product_id, "quantity": quantity} for product_id, quantity in lines],
         "shippingAddress": address_fields(country),
         "billingAddress": address_fields(country),
-        "paymentToken": token,
+        "paymentMethodId": token,
     }

@@ -14,6 +14,7 @@ from moto.dynamodb.models import dynamodb_backends
 from moto.ses.models import ses_backends
 from moto.sqs.models import sqs_backends
 
+from local.events import scheduled_event
 from local.lambdas import Functions, QueuePump, StreamPump, api_event
 from local.provision import ACCOUNT, REGION, Stack
 from local.template import Route
@@ -22,6 +23,7 @@ from shop.clock import FixedClock
 from shop_aws.dynamodb import orders as order_store
 from shop_aws.dynamodb import products as product_store
 from shop_aws.dynamodb.items import from_attributes
+from tests.support.stripe import VISA, LocalStripe
 
 # A well-formed order number, for requests refused before any order is read.
 AN_ORDER_NUMBER = "01M9-2VPC-GE4T-7QXZ"
@@ -120,6 +122,7 @@ class Api:
             query=query,
             claims=member.claims if member and not route.public else None,
         )
+        self.last_request_id = str(event["requestContext"]["requestId"])
         response = self.functions.invoke(route.function, event)
         text = response.get("body") or ""
         return Answer(response["statusCode"], json.loads(text) if text else None, response.get("multiValueHeaders", {}))
@@ -151,8 +154,10 @@ class ApiWithoutAws(Api):
 class Shop(Api):
     """One test's shop: the one provisioned in moto, emptied, with the test's own clock."""
 
-    def __init__(self, aws: ShopInMoto, clock: FixedClock) -> None:
+    def __init__(self, aws: ShopInMoto, clock: FixedClock, stripe: LocalStripe) -> None:
         super().__init__(aws.functions, aws.routes)
+        self.stripe = stripe
+        self._cards: dict[tuple[str, str], str] = {}
         self.session = aws.session
         self.stack = aws.stack
         self.outbox = aws.outbox
@@ -174,9 +179,29 @@ class Shop(Api):
             "detail": detail,
         }
 
+    def saved_card(self, member: Member, number: str = VISA) -> str:
+        """P1: the member saves a card: the shop's SetupIntent, confirmed at the local Stripe as Stripe.js does."""
+        answer = self.call("POST", "/payments/setup-intents", member=member)
+        assert answer.status == 201, answer
+        confirmed = self.stripe.confirm_setup(answer.body["clientSecret"], number)
+        confirmed.raise_for_status()
+        return str(confirmed.json()["payment_method"])
+
+    def card_of(self, member: Member, number: str = VISA) -> str:
+        """The member's saved card of this number: saved the first time it is asked for, then the same one."""
+        key = (member.member_id, number)
+        if key not in self._cards:
+            self._cards[key] = self.saved_card(member, number)
+        return self._cards[key]
+
     def deliver_outbox(self) -> int:
         """Run the outbox dispatcher over the stream's new records; returns records that failed for good."""
         return self.outbox.pump()
+
+    def sweep_outbox(self) -> dict[str, Any]:
+        """One run of the outbox sweeper, as its schedule starts it."""
+        result: dict[str, Any] = self.invoke("OutboxSweeperFunction", scheduled_event("OutboxSweeperFunction"))
+        return result
 
     def sent_emails(self) -> list[Any]:
         return list(ses_backends[ACCOUNT][REGION].sent_messages)
@@ -199,6 +224,11 @@ class Shop(Api):
 
 
 def checkout(shop: Api, member: Member, body: dict[str, Any], key: str = "checkout-key-1") -> Answer:
+    """POST /checkout as the member. A `paymentMethodId` that is a test card's number (builders.cart's
+    default) is first saved by the member as Stripe.js would (Shop.saved_card), and its id sent instead."""
+    method = str(body.get("paymentMethodId", "")) if isinstance(body, dict) else ""
+    if isinstance(shop, Shop) and method.isdigit():
+        body = {**body, "paymentMethodId": shop.card_of(member, method)}
     return shop.call("POST", "/checkout", body, member=member, headers={"Idempotency-Key": key})
 
 

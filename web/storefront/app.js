@@ -614,7 +614,8 @@ async function orderPage(orderNumber) {
     const card = await mountCard(cardArea, { id: "resettle-card" });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      act("POST", `/orders/${order.orderNumber}/resettlement`, await card.payment(), "Thank you: the payment is requested again.");
+      const payment = await card.payment().catch((error) => answer.replaceChildren(notice(error.message)));
+      if (payment) act("POST", `/orders/${order.orderNumber}/resettlement`, payment, "Thank you: the payment is requested again.");
     });
     sections.push(form);
   } else if (["RESERVED", "SHIPPING_DATE_CONFIRMED"].includes(order.state)) {
@@ -623,7 +624,8 @@ async function orderPage(orderNumber) {
     const card = await mountCard(cardArea, { id: "method-card" });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      act("PUT", `/orders/${order.orderNumber}/payment-method`, await card.payment(), "The payment method is changed.");
+      const payment = await card.payment().catch((error) => answer.replaceChildren(notice(error.message)));
+      if (payment) act("PUT", `/orders/${order.orderNumber}/payment-method`, payment, "The payment method is changed.");
     });
     sections.push(form);
   }

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from shop.catalogue import Product
 from shop.checkout import destination_problems
 from shop.errors import AddressRefused, StateConflict, UnshippedOrders
-from shop.orders import ERASED, OPEN_STATES, WITHDRAWN_MEMBER, Address, Order, OrderState
+from shop.orders import ERASED, OPEN_STATES, WITHDRAWN_MEMBER, Address, Order, OrderState, PaymentCard
 
 # L9: the address can change until the shipping date is confirmed.
 ADDRESS_CHANGE_STATES = frozenset({OrderState.RESERVED})
@@ -68,10 +68,10 @@ def check_payment_method_change(order: Order) -> None:
     raise StateConflict(reason, orderNumber=number, currentState=order.state.value)
 
 
-def with_payment_method(order: Order, payment_token: str) -> Order:
+def with_payment_method(order: Order, payment_token: str, card: PaymentCard | None = None) -> Order:
     """O13: the order with the new payment method, if it is not being charged or paid yet."""
     check_payment_method_change(order)
-    return order.model_copy(update={"payment_token": payment_token})
+    return order.model_copy(update={"payment_token": payment_token, "payment_card": card})
 
 
 def check_withdrawal(orders: Iterable[Order]) -> None:
@@ -100,5 +100,6 @@ def erased(order: Order) -> Order:
             "shipping_address": erased_address(order.shipping_address),
             "billing_address": erased_address(order.billing_address),
             "payment_token": ERASED,
+            "payment_card": None,
         }
     )

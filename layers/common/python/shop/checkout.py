@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shop.catalogue import Product, ProductId, ProductKind
 from shop.errors import CheckoutRefused
 from shop.order_numbers import OrderNumbers
-from shop.orders import SHIPPING_FEE_CENTS, Address, Order, OrderLine
+from shop.orders import SHIPPING_FEE_CENTS, Address, Order, OrderLine, PaymentCard
 
 MAX_DISTINCT_PRODUCTS = 20  # rule O6 decision: one checkout fits one database transaction
 MAX_QUANTITY = 999
@@ -53,6 +53,7 @@ class Buyer:
     shipping_address: Address
     billing_address: Address
     payment_token: str
+    payment_card: PaymentCard | None = None  # P1: the saved card's brand and last four digits
 
 
 class Destination(Protocol):
@@ -111,6 +112,7 @@ class CheckoutPlan:
                 shipping_address=buyer.shipping_address,
                 billing_address=buyer.billing_address,
                 payment_token=buyer.payment_token,
+                payment_card=buyer.payment_card,
                 shipping_fee_cents=planned.shipping_fee_cents,
                 created_at=now,
             )

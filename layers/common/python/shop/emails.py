@@ -15,6 +15,7 @@ from string import Template
 
 from shop.clock import as_utc
 from shop.orders import Address, Order, masked_token
+from shop.payments import reason_in_words
 
 SHOP_NAME = "Preorder Figure Shop"
 
@@ -107,8 +108,11 @@ def shipping_date_confirmed(order: Order, shipping_date: str) -> Email:
 
 
 def payment_failed(order: Order, deadline: datetime) -> Email:
-    """L4: the deadline, stated in UTC."""
-    values = _order_values(order) | {"deadline": utc_text(deadline)}
+    """L4: the deadline, stated in UTC, and why the payment failed, in words (P3: only a decline fails)."""
+    values = _order_values(order) | {
+        "deadline": utc_text(deadline),
+        "why": reason_in_words(order.payment_failure_reason),
+    }
     return render("payment_failed", order.email, values, order.order_number)
 
 
@@ -176,7 +180,9 @@ def address_changed(order: Order) -> Email:
 
 def payment_method_changed(order: Order) -> Email:
     """O13: names the new method only by its last characters."""
-    values = _order_values(order) | {"token_end": masked_token(order.payment_token).removeprefix("****")}
+    card = order.payment_card
+    token_end = card.last4 if card is not None else masked_token(order.payment_token).removeprefix("****")
+    values = _order_values(order) | {"token_end": token_end}
     return render("payment_method_changed", order.email, values, order.order_number)
 
 

@@ -245,3 +245,27 @@ class SignInLocked(TooManyRequests):
     """The user pool locks an account out for a while after repeated wrong passwords."""
 
     code = "SIGN_IN_LOCKED"
+
+
+class PaymentMethodRefused(ShopError):
+    """P1, O13: the payment method is not the member's saved card, or cannot be charged without them."""
+
+    status = 422
+    code = "PAYMENT_METHOD_REFUSED"
+
+
+class ProcessorUnavailable(ShopError):
+    """P3: the payment processor is down, slow or busy; nothing was decided, the request can be retried."""
+
+    status = 503
+    code = "PAYMENT_PROCESSOR_UNAVAILABLE"
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "5"}
+
+
+class NotificationRefused(ShopError):
+    """P4: a notification without a valid, recent signature of the processor; it changes nothing."""
+
+    status = 400
+    code = "NOTIFICATION_REFUSED"

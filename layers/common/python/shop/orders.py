@@ -29,6 +29,15 @@ DEADLINE_PASSED_TEXT = "the payment was not re-settled within one week of the fa
 PaymentToken = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{4,128}$")]
 
 
+class PaymentCard(BaseModel):
+    """O13, P1: what an order shows of its saved card (never card data): the brand and the last four digits."""
+
+    model_config = ConfigDict(frozen=True)
+
+    brand: str
+    last4: str
+
+
 class OrderState(StrEnum):
     RESERVED = "RESERVED"
     SHIPPING_DATE_CONFIRMED = "SHIPPING_DATE_CONFIRMED"
@@ -107,7 +116,9 @@ class Order(BaseModel):
     lines: tuple[OrderLine, ...]
     shipping_address: Address = Field(alias="shippingAddress")
     billing_address: Address = Field(alias="billingAddress")
+    # The processor's id of the saved payment method (a Stripe PaymentMethod, pm_...; older orders: a token).
     payment_token: str = Field(alias="paymentToken")
+    payment_card: PaymentCard | None = Field(default=None, alias="paymentCard")
     state: OrderState = OrderState.RESERVED
     created_at: datetime = Field(alias="createdAt")
     shipping_date: str | None = Field(default=None, alias="shippingDate")
@@ -196,13 +207,14 @@ def settling(order: Order) -> Order:
     return _moved(order, OrderState.SETTLEMENT_PENDING, settlement_attempt=order.settlement_attempt + 1)
 
 
-def resettling(order: Order, payment_token: str, now: datetime) -> Order:
+def resettling(order: Order, payment_token: str, now: datetime, card: PaymentCard | None = None) -> Order:
     """L5: the new payment method is charged as a new attempt; a later failure gets its own reminder (L5a)."""
     check_can_resettle(order, now)
     return _moved(
         order,
         OrderState.SETTLEMENT_PENDING,
         payment_token=payment_token,
+        payment_card=card,
         settlement_attempt=order.settlement_attempt + 1,
         resettlement_deadline=None,
         reminder_sent_at=None,

@@ -26,6 +26,13 @@ class LineView(_View):
     release_date: str = Field(alias="releaseDate")
 
 
+class CardView(_View):
+    """P1, O13: the saved card an order will be charged to, as the member recognises it (never card data)."""
+
+    brand: str
+    last4: str
+
+
 class OrderView(_View):
     order_number: str = Field(alias="orderNumber")
     kind: str
@@ -37,6 +44,7 @@ class OrderView(_View):
     total_cents: int = Field(alias="totalCents")
     shipping_date: str | None = Field(default=None, alias="shippingDate")
     resettlement_deadline: str | None = Field(default=None, alias="resettlementDeadline")
+    payment_method: CardView | None = Field(default=None, alias="paymentMethod")
 
     @classmethod
     def of(cls, order: Order) -> OrderView:
@@ -61,6 +69,9 @@ class OrderView(_View):
             total_cents=order.total_cents,
             shipping_date=order.shipping_date,
             resettlement_deadline=iso(order.resettlement_deadline) if order.resettlement_deadline else None,
+            payment_method=CardView(brand=order.payment_card.brand, last4=order.payment_card.last4)
+            if order.payment_card
+            else None,
         )
 
 
@@ -117,6 +128,15 @@ class EmailSentView(_View):
     kind: str
 
 
+class UndeliverableEmailView(_View):
+    """E1: SES reported the member's address as bouncing (or as complaining): order emails no longer go to it."""
+
+    address: str
+    since: str
+    reason: str
+    lost_email_kind: str = Field(alias="lostEmailKind")
+
+
 class ShipmentView(_View):
     carrier: str | None = None
     tracking_number: str | None = Field(default=None, alias="trackingNumber")
@@ -150,6 +170,7 @@ class OrderDetailView(OrderView):
     replacements: list[str] = Field(default_factory=list)
     history: list[EmailSentView] = Field(default_factory=list)
     support_requests: list[SupportRequestSummaryView] = Field(default_factory=list, alias="supportRequests")
+    email_undeliverable: UndeliverableEmailView | None = Field(default=None, alias="emailUndeliverable")
 
     @classmethod
     def of_order(
@@ -157,6 +178,7 @@ class OrderDetailView(OrderView):
         order: Order,
         history: Iterable[Mapping[str, Any]] = (),
         support_requests: Iterable[SupportRequestSummaryView] = (),
+        undeliverable: Mapping[str, Any] | None = None,
     ) -> OrderDetailView:
         summary = OrderView.of(order).model_dump(by_alias=True)
         shipped = order.carrier is not None or order.shipped_at is not None
@@ -167,7 +189,9 @@ class OrderDetailView(OrderView):
                 "billingAddress": AddressView.of(order.billing_address),
                 "payment": PaymentView(
                     state=payment_state(order).value,
-                    method=masked_token(order.payment_token),
+                    method=f"****{order.payment_card.last4}"
+                    if order.payment_card
+                    else masked_token(order.payment_token),
                     paid_at=_iso(order.paid_at),
                     resettlement_deadline=_iso(order.resettlement_deadline),
                 ),
@@ -189,6 +213,14 @@ class OrderDetailView(OrderView):
                     key=lambda entry: entry.sent_at,
                 ),
                 "supportRequests": sorted(support_requests, key=lambda request: request.created_at),
+                "emailUndeliverable": UndeliverableEmailView(
+                    address=order.email,
+                    since=str(undeliverable["since"]),
+                    reason=str(undeliverable["reason"]),
+                    lost_email_kind=str(undeliverable["emailKind"]),
+                )
+                if undeliverable
+                else None,
             }
         )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
 
 from shop.errors import Forbidden, NotFound, PayloadTooLarge, ShopError, Unauthorized, UnsupportedMediaType
 from shop_aws.runtime import logger, metrics
@@ -170,7 +171,9 @@ def handler_for(
     member learns nothing about an admin payload.
     """
 
-    @logger.inject_lambda_context(clear_state=True)
+    # Every line a request logs carries API Gateway's request id as its correlation_id, the id API Gateway
+    # gives the caller (x-amzn-RequestId) and its own logs: one search finds the whole request.
+    @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if (refusal := path_refusal(event)) is not None:

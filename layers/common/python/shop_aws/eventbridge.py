@@ -12,11 +12,11 @@ class EventNotDelivered(Exception):
     """EventBridge accepted the call but refused the entry; the outbox retries it."""
 
 
-def put(detail_type: str, detail_json: str) -> str:
+def put(detail_type: str, detail_json: str, source: str = SHOP_EVENT_SOURCE) -> str:
     response = client("events").put_events(
         Entries=[
             {
-                "Source": SHOP_EVENT_SOURCE,
+                "Source": source,
                 "DetailType": detail_type,
                 "Detail": detail_json,
                 "EventBusName": settings().event_bus_name,

@@ -5,16 +5,19 @@ confirms it exists."""
 from __future__ import annotations
 
 from shop import emails
-from shop.account import readdressed, with_payment_method
+from shop.account import check_payment_method_change, readdressed, with_payment_method
 from shop.errors import NotFound
 from shop.order_numbers import parse_any_order_number
-from shop.orders import Address, Order, resettling, settlement_requested
+from shop.orders import Address, Order, PaymentCard, check_can_resettle, resettling, settlement_requested
+from shop.payments import PaymentProcessor
 from shop.support_requests import summary
 from shop.views import OrderDetailView, OrderPage, OrderView
 from shop_aws.dynamodb import order_changes, orders, products, support_requests
 from shop_aws.dynamodb.outbox import outbox_email, outbox_event
 from shop_aws.dynamodb.sent_emails import email_history
+from shop_aws.dynamodb.undeliverable import undeliverable
 from shop_aws.runtime import clock, logger
+from use_cases.payment_methods import members_card
 
 
 def own_order(member_id: str, order_number: str) -> Order:
@@ -29,7 +32,7 @@ def own_order(member_id: str, order_number: str) -> Order:
 def detail(order: Order) -> OrderDetailView:
     """M6: everything about one order number, with every email sent about it and its support requests (S1)."""
     about = [summary(request) for request in support_requests.about_order(order.order_number)]
-    return OrderDetailView.of_order(order, email_history(order.order_number), about)
+    return OrderDetailView.of_order(order, email_history(order.order_number), about, undeliverable(order.email))
 
 
 def my_orders(member_id: str, limit: int, cursor: str | None) -> OrderPage:
@@ -53,21 +56,27 @@ def change_shipping_address(member_id: str, order_number: str, address: Address)
     return detail(moved)
 
 
-def change_payment_method(member_id: str, order_number: str, payment_token: str) -> OrderDetailView:
-    """O13: before the charge, the member may replace the payment method of an order."""
+def change_payment_method(
+    member_id: str, order_number: str, payment_method_id: str, processor: PaymentProcessor
+) -> OrderDetailView:
+    """O13: before the charge, the member may replace the payment method of an order with a card they saved (P1)."""
     order = own_order(member_id, order_number)
-    changed = with_payment_method(order, payment_token)
+    check_payment_method_change(order)
+    card = members_card(member_id, payment_method_id, processor)
+    changed = with_payment_method(order, card.payment_method_id, PaymentCard(brand=card.brand, last4=card.last4))
     email = outbox_email(emails.payment_method_changed(changed), clock().now())
     order_changes.change_payment_method(order, changed, [email])
     logger.info("payment method changed", extra={"order_number": order.order_number})
     return detail(changed)
 
 
-def resettle(member_id: str, order_number: str, payment_token: str) -> OrderView:
-    """L5: a new payment method before the deadline; settlement is requested again."""
+def resettle(member_id: str, order_number: str, payment_method_id: str, processor: PaymentProcessor) -> OrderView:
+    """L5: a new payment method (a card saved, P1) before the deadline; settlement is requested again."""
     order = own_order(member_id, order_number)
     now = clock().now()
-    pending = resettling(order, payment_token, now)
+    check_can_resettle(order, now)
+    card = members_card(member_id, payment_method_id, processor)
+    pending = resettling(order, card.payment_method_id, now, PaymentCard(brand=card.brand, last4=card.last4))
     event = outbox_event("SettlementRequested", settlement_requested(pending), now)
     order_changes.request_resettlement(order, pending, now, [event])
     logger.info("re-settlement requested", extra={"order_number": order.order_number})

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from shop.undeliverable import still_sent
 from shop_aws import eventbridge, ses, sqs
 from shop_aws.dynamodb.sent_emails import record_email_sent
+from shop_aws.dynamodb.undeliverable import undeliverable
 from shop_aws.runtime import clock, logger, metrics
 from shop_aws.settings import settings
 
@@ -15,7 +17,14 @@ from shop_aws.settings import settings
 def deliver(entry: dict[str, Any]) -> dict[str, str]:
     """Deliver one entry; raises on failure, so the stream retries it."""
     if entry["kind"] == "EMAIL":
-        message_id = ses.send(entry["to"], entry["subject"], entry["text"], entry["html"])
+        if not still_sent(entry["emailKind"]) and undeliverable(entry["to"]) is not None:
+            # E1: SES reported the address as bouncing or complaining; sending again would hurt the shop's
+            # sending reputation and reach nobody. The member sees it on their orders, staff in the order.
+            metrics.add_metric(name="EmailsNotSentUndeliverable", unit="Count", value=1)
+            logger.warning("email not sent: address undeliverable", extra={"outbox_id": entry["outboxId"]})
+            return {"notSent": "undeliverable"}
+        tags = {"kind": entry["emailKind"], **({"order": entry["orderNumber"]} if entry.get("orderNumber") else {})}
+        message_id = ses.send(entry["to"], entry["subject"], entry["text"], entry["html"], tags)
         record_email_sent(
             entry["outboxId"], entry.get("orderNumber"), entry["subject"], entry["emailKind"], clock().now()
         )

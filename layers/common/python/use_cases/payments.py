@@ -52,7 +52,8 @@ def apply_payment_failure(order_number: str, settlement_id: str, reason: str | N
     deadline = failed.resettlement_deadline
     assert deadline is not None  # payment_failed always sets it
     try:
-        order_changes.record_payment_failure(order, failed, [outbox_email(emails.payment_failed(order, deadline), now)])
+        email = outbox_email(emails.payment_failed(failed, deadline), now)  # L4: says why, from the failure
+        order_changes.record_payment_failure(order, failed, [email])
     except IllegalTransition:
         logger.info("payment failure ignored: the order moved on meanwhile")
         return None

@@ -29,6 +29,7 @@ from shop_aws.dynamodb import members, order_changes, orders, support_requests
 from shop_aws.dynamodb.indexes import orders_by_deadline
 from shop_aws.dynamodb.outbox import outbox_email
 from shop_aws.dynamodb.sent_emails import email_history
+from shop_aws.dynamodb.undeliverable import undeliverable
 from shop_aws.runtime import clock, logger, metrics
 
 order_numbers = OrderNumbers(clock())
@@ -43,7 +44,8 @@ def _nothing_else(_: Order) -> Sequence[dict[str, Any]]:
 def detail(order_number: str) -> OrderDetailView:
     """The order with every email sent about it (M6) and the support requests about it (S1)."""
     about = [summary(request) for request in support_requests.about_order(order_number)]
-    return OrderDetailView.of_order(orders.require_order(order_number), email_history(order_number), about)
+    order = orders.require_order(order_number)
+    return OrderDetailView.of_order(order, email_history(order_number), about, undeliverable(order.email))
 
 
 def failed_payments(limit: int, cursor: str | None) -> tuple[list[Order], str | None]:

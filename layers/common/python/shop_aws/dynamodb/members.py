@@ -130,7 +130,7 @@ def _erase_order(order: Order, member_id: str, now: datetime) -> dict[str, Any]:
             "UpdateExpression": (
                 "SET memberId = :withdrawn, email = :erased, shippingAddress = :shipping, "
                 "billingAddress = :billing, paymentToken = :erased, erasedAt = :now, "
-                "#version = if_not_exists(#version, :zero) + :one REMOVE GSI1PK, GSI1SK"
+                "#version = if_not_exists(#version, :zero) + :one REMOVE GSI1PK, GSI1SK, paymentCard"
             ),
             "ConditionExpression": "memberId = :member AND #state IN (:shipped, :cancelled)",
             "ExpressionAttributeNames": {"#state": "state", "#version": "version"},

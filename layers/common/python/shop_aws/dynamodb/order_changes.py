@@ -83,7 +83,7 @@ def request_resettlement(order: Order, settling: Order, now: datetime, outbox: O
     _transition(
         order,
         settling,
-        ["paymentToken", "settlementAttempt", "resettlementDeadline", "reminderSentAt"],
+        ["paymentToken", "paymentCard", "settlementAttempt", "resettlementDeadline", "reminderSentAt"],
         condition="resettlementDeadline > :now",
         values={":now": iso(now)},
         outbox=outbox,
@@ -151,7 +151,8 @@ def change_shipping_address(order: Order, readdressed: Order, outbox: Outbox) ->
 
 def change_payment_method(order: Order, changed: Order, outbox: Outbox) -> None:
     """O13: a new payment method, until the order is charged."""
-    _change(order, PAYMENT_METHOD_CHANGE_STATES, changed, ["paymentToken"], "the payment method", outbox=outbox)
+    fields = ["paymentToken", "paymentCard"]
+    _change(order, PAYMENT_METHOD_CHANGE_STATES, changed, fields, "the payment method", outbox=outbox)
 
 
 def mark_reminded(order: Order, reminded: Order, outbox: Outbox) -> None:
