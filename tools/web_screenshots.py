@@ -65,6 +65,12 @@ def main(url: str) -> None:
         for label, value in address:
             group.get_by_label(label).fill(value)
         group.get_by_label("Address", exact=True).fill("12 rue de Rivoli")
+        # Stripe's test card, typed into the local Stripe's card inputs (named by their placeholders)
+        element = page.locator("#checkout-card-element")
+        for placeholder, value in (("number", "4242424242424242"), ("exp_month", "12"), ("exp_year", "30")):
+            element.get_by_placeholder(placeholder, exact=True).fill(value)
+        element.get_by_placeholder("cvc", exact=True).fill("123")
+        element.get_by_placeholder("postal_code", exact=True).fill("75001")
         shoot(page, "storefront-checkout")
         page.get_by_role("button", name="Confirm Order").click()
         page.locator(".order-number").first.wait_for()
