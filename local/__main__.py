@@ -4,7 +4,7 @@ python -m local start [--port 3000] [--aws-port 4599] [--no-seed]
 python -m local token EMAIL PASSWORD       sign in (POST /sessions) and print the ID token
 python -m local clock advance 7d           move the shop's clock (also: clock show, clock reset)
 python -m local schedule run               run the scheduled jobs now
-python -m local mail [--to ADDRESS]        list the emails sent, newest first
+python -m local mail [--to ADDRESS] [--part text|html]  the emails sent, newest first (and a part of each)
 python -m local reset                      empty the shop: seed data only, clock at the real time
 python -m local demo                       a narrated walk through the guide's flow
 
@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     schedule.add_argument("action", choices=["run"])
     mail = commands.add_parser("mail", help="list the emails sent")
     mail.add_argument("--to", help="only mail to this address")
+    mail.add_argument("--part", choices=["text", "html"], help="print each email's text or HTML part too")
     commands.add_parser("reset", help="empty the shop (seed data only) and put its clock back to the real time")
     demo = commands.add_parser("demo", help="a narrated walk through the guide's flow")
     demo.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="the shop to walk on, or to start (3000)")
@@ -166,8 +167,12 @@ def _schedule(args: argparse.Namespace) -> int:
 
 
 def _mail(args: argparse.Namespace) -> int:
+    """One line per email, newest first (date in shop time, from, to, subject); with --part, its text or
+    HTML part under it."""
     for mail in ShopClient(args.url).mail(args.to):
-        print(f"{', '.join(mail['to'])}: {mail['subject']}")
+        print(f"{mail['date']}  {mail['from']} -> {', '.join(mail['to'])}: {mail['subject']}")
+        if args.part:
+            print("\n".join(f"    {line}" for line in mail[args.part].splitlines()) + "\n")
     return 0
 
 

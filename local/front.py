@@ -1,4 +1,4 @@
-"""The two front-end pages the shop's emails link to, for the local stack (the real front end is not here).
+"""The front-end pages the shop's emails link to, for the local stack (the real front end is not here).
 
 Locally, template.yaml's FrontEndUrl is <local shop>/_local, so the links in the mailbox open these pages:
 verify-email sends the link's token to POST /members/verification, reset-password sends the code and a new
@@ -53,3 +53,12 @@ a digit and a symbol, and no space.</p>
 <button id="reset" onclick='send("/members/password-reset/confirm", {{"email": email.value, "code": code.value,
   "newPassword": password.value}})'>Set the new password</button>"""
     return _page("Reset your password", body)
+
+
+def my_account_page(what: str) -> str:
+    """The emails' next step opens My Account (an order, a support request): the front end's page, not built
+    here. Locally it says what the real page shows and where the API that serves it is documented."""
+    body = f"""<p>The front end's My Account page opens here: {html.escape(what)}.</p>
+<p>The shop's API serves it (GET /orders/{{orderNumber}}, GET /support-requests/{{requestId}}); try it in
+<a href="/_local/docs">the API docs</a> with a token from POST /sessions.</p>"""
+    return _page("My Account", body)

@@ -94,6 +94,7 @@ class Gateway:
             for route in stack.template.routes()
         ]
         self.cors = _cors_settings(stack)
+        self.gateway_responses = GatewayResponses(stack)
         self.local_routes: list[tuple[str, re.Pattern[str], LocalHandler]] = []
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -129,17 +130,15 @@ class Gateway:
             return self._preflight(request)
         matches = [(r, r.pattern.match(request.path)) for r in self.routes]
         matches = [(r, m) for r, m in matches if m]
-        if not matches:
-            return _json(404, {"message": "Not Found"})
         chosen = next(((r, m) for r, m in matches if r.route.method == request.method), None)
-        if chosen is None:
-            return _json(403, {"message": "Missing Authentication Token"})
+        if chosen is None:  # API Gateway's answer to a path or method the API does not have
+            return self.gateway_responses.answer("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
         compiled, found = chosen
         claims = None
         if not compiled.route.public:
             claims = self.authorizer.claims(request.headers.get("Authorization"))
             if claims is None:
-                return _json(401, {"message": "Unauthorized"})
+                return self.gateway_responses.answer("UNAUTHORIZED", 401, "Unauthorized")
         return self._invoke(request, compiled.route, found.groupdict(), claims)
 
     def _invoke(
@@ -160,7 +159,7 @@ class Gateway:
             result = self.functions.invoke(route.function, event)
         except Exception:
             traceback.print_exc()
-            return _json(502, {"message": "Internal server error"})
+            return self.gateway_responses.answer("DEFAULT_5XX", 502, "Internal server error")
         return _proxy_response(result)
 
     def _preflight(self, request: Request) -> Response:
@@ -168,6 +167,29 @@ class Gateway:
         response.headers["Access-Control-Allow-Origin"] = self.cors["origin"]
         response.headers["Access-Control-Allow-Headers"] = self.cors["headers"]
         response.headers["Access-Control-Allow-Methods"] = self.cors["methods"]
+        return response
+
+
+class GatewayResponses:
+    """API Gateway's own answers as the template's GatewayResponses shape them: the status code, the headers
+    and the body template, where $context.error.messageString is API Gateway's message as a JSON string.
+    A type the template leaves out falls back on DEFAULT_4XX or DEFAULT_5XX, then on API Gateway's default
+    {"message": ...}, as API Gateway does."""
+
+    def __init__(self, stack: Stack) -> None:
+        api = next(iter(stack.template.of_type("AWS::Serverless::Api").values()))
+        self.responses: dict[str, Any] = stack.resolver.resolve(api["Properties"].get("GatewayResponses", {}))
+
+    def answer(self, response_type: str, status: int, message: str) -> Response:
+        default = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
+        shape = self.responses.get(response_type) or self.responses.get(default) or {}
+        template = shape.get("ResponseTemplates", {}).get(
+            "application/json", '{"message": $context.error.messageString}'
+        )
+        body = template.replace("$context.error.messageString", json.dumps(message))
+        response = Response(body, status=int(shape.get("StatusCode", status)), content_type="application/json")
+        for name, value in shape.get("ResponseParameters", {}).get("Headers", {}).items():
+            response.headers[name] = str(value).strip("'")
         return response
 
 

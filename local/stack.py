@@ -107,6 +107,7 @@ class LocalStack:
         )
         settings.cache_clear()
         clients.reset()
+        mailbox.listen(clients.session(), self.clock)  # the text part and shop time moto does not keep
         runtime.use_clock(self.clock)
         self.functions = Functions(self.stack)
         for logical_id in self.functions.specs:  # warm containers: the first request is not an import
@@ -251,6 +252,9 @@ class LocalStack:
         gateway.add_local("GET", "/_local/swagger-ui.min.css", _asset("swagger-ui.min.css", "text/css"))
         gateway.add_local("GET", "/_local/verify-email", self._verify_email_page)
         gateway.add_local("GET", "/_local/reset-password", self._reset_password_page)
+        gateway.add_local("GET", "/_local/account", self._my_account_page)
+        gateway.add_local("GET", "/_local/account/orders/<order_number>", self._my_account_page)
+        gateway.add_local("GET", "/_local/account/support-requests/<request_id>", self._my_account_page)
         gateway.add_local("POST", "/_local/clock", self._advance_clock)
         gateway.add_local("POST", "/_local/clock/reset", self._reset_clock)
         gateway.add_local("POST", "/_local/reset", lambda request, _: _json(200, self.reset()))
@@ -299,11 +303,16 @@ class LocalStack:
         found = mailbox.find(parameters["message_id"])
         if found is None:
             return _json(404, {"message": "no such email"})
-        return Response(found.html, content_type="text/html; charset=utf-8")
+        return Response(mailbox.message_page(found), content_type="text/html; charset=utf-8")
 
     def _verify_email_page(self, request: Request, _: dict[str, str]) -> Response:
         page = front.verify_email_page(request.args.get("token", ""))
         return Response(page, content_type="text/html; charset=utf-8")
+
+    def _my_account_page(self, request: Request, parameters: dict[str, str]) -> Response:
+        what = {"order_number": "order {}", "request_id": "support request {}"}
+        shown = [what[name].format(value) for name, value in parameters.items()] or ["the member's account"]
+        return Response(front.my_account_page(shown[0]), content_type="text/html; charset=utf-8")
 
     def _reset_password_page(self, request: Request, _: dict[str, str]) -> Response:
         page = front.reset_password_page(request.args.get("email", ""), request.args.get("code", ""))

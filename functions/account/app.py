@@ -22,7 +22,16 @@ class Withdrawn(BaseModel):
     orders_kept: int = Field(alias="ordersKept")
 
 
-@app.delete("/account")
+@app.delete(
+    "/account",
+    summary="Delete my account (withdrawal)",
+    description=(
+        "M5: erases the member's personal data and closes the account; refused (409) while an order is "
+        "unshipped. Orders are kept for the accounts without name, address or email. The final email goes to "
+        "the registered address (M6)."
+    ),
+    operation_id="withdrawAccount",
+)
 def withdraw() -> Response[Withdrawn]:
     member = caller(app)
     if member.is_staff:

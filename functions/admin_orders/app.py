@@ -28,13 +28,28 @@ from shop_aws.api import handler_for, resolver
 app = resolver()
 
 
-@app.post("/admin/orders/<order_number>/shipment")
+@app.post(
+    "/admin/orders/<order_number>/shipment",
+    summary="Ship a paid order",
+    description=(
+        "L7: a PAID order becomes SHIPPED with its carrier and tracking number, and the member is emailed once."
+    ),
+    operation_id="shipOrder",
+)
 def ship(order_number: str, shipment: Shipment) -> Response[OrderDetailView]:
     """L7: PAID -> SHIPPED with carrier and tracking number; the shipping announcement goes out once."""
     return Response(200, "application/json", staff_orders.ship(order_number, shipment))
 
 
-@app.post("/admin/orders/<order_number>/cancellation")
+@app.post(
+    "/admin/orders/<order_number>/cancellation",
+    summary="Cancel an order (customer support)",
+    description=(
+        "L8: only customer support cancels, for a reason given; a paid order is never refunded (L10), so only "
+        "unpaid orders can be cancelled. The member is emailed (M6)."
+    ),
+    operation_id="cancelOrder",
+)
 def cancel(order_number: str, request: CancellationRequest) -> Response[OrderDetailView]:
     """L8: only before payment, with a reason code; never because the release date changed (C2)."""
     return Response(200, "application/json", staff_orders.cancel_for_support(order_number, request))
@@ -43,11 +58,22 @@ def cancel(order_number: str, request: CancellationRequest) -> Response[OrderDet
 @app.post(
     "/admin/orders/<order_number>/defects",
     status_code=201,
+    summary="Send a replacement for a defective item",
+    description=(
+        "L10: no returns or refunds; a defective item gets a replacement order at no charge, linked both ways "
+        "to the original and to the support ticket, and the member is emailed. The same ticket again answers "
+        "the replacement recorded before (200)."
+    ),
+    operation_id="reportDefect",
     responses={
+        201: {
+            "description": "The replacement order, at no charge",
+            "content": {"application/json": {"model": OrderDetailView}},
+        },
         200: {
             "description": "This support ticket's replacement, recorded before",
             "content": {"application/json": {"model": OrderDetailView}},
-        }
+        },
     },
 )
 def report_defect(order_number: str, report: DefectReport) -> Response[OrderDetailView]:
@@ -66,11 +92,22 @@ class ImportResult(BaseModel):
 @app.post(
     "/admin/imports/orders",
     status_code=201,
+    summary="Import orders from the old shop",
+    description=(
+        "L11: each order keeps its number, items, prices, address and state, and belongs to the member who "
+        "signed up with its email address. An order imported before is listed, not imported again (200 when "
+        "every one was)."
+    ),
+    operation_id="importOldShopOrders",
     responses={
+        201: {
+            "description": "The orders imported now, and those imported before",
+            "content": {"application/json": {"model": ImportResult}},
+        },
         200: {
             "description": "Every order was imported before",
             "content": {"application/json": {"model": ImportResult}},
-        }
+        },
     },
 )
 def import_orders(request: ImportRequest) -> Response[ImportResult]:

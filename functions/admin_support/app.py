@@ -37,6 +37,7 @@ RequestInPath = Annotated[str, Path(pattern=REQUEST_ID_PATTERN)]
 @app.get(
     "/admin/support-requests",
     summary="Support requests in a state, oldest first",
+    operation_id="listSupportQueue",
     description="S1: the requests in a state (OPEN: waiting for staff), oldest first, filtered by kind if given.",
 )
 def queue(
@@ -51,6 +52,7 @@ def queue(
 @app.get(
     "/admin/support-requests/<request_id>",
     summary="A support request beside its order",
+    operation_id="getSupportRequestForStaff",
     description=(
         "S1: the request with every message, who asked, and its order's state, emails and other requests (M6)."
     ),
@@ -62,6 +64,7 @@ def request_detail(request_id: RequestInPath) -> Response[StaffRequestView]:
 @app.post(
     "/admin/support-requests/<request_id>/answers",
     summary="Answer a support request",
+    operation_id="answerSupportRequest",
     description="S1: staff answer and the member is emailed; `close` when nothing more is to be done.",
 )
 def answer(request_id: RequestInPath, reply: StaffAnswer) -> Response[StaffRequestView]:
@@ -71,6 +74,7 @@ def answer(request_id: RequestInPath, reply: StaffAnswer) -> Response[StaffReque
 @app.post(
     "/admin/support-requests/<request_id>/cancellation",
     summary="Resolve a CANCELLATION request (L8)",
+    operation_id="resolveByCancellingOrder",
     description=(
         "S1, L8: cancels the order of a CANCELLATION request (only before payment); refused: answered with why."
     ),
@@ -82,6 +86,7 @@ def cancel(request_id: RequestInPath, action: CancellationAction) -> Response[St
 @app.post(
     "/admin/support-requests/<request_id>/replacement",
     summary="Resolve a DEFECT request (L10)",
+    operation_id="resolveBySendingReplacement",
     description="S1, L10: a replacement at no charge for the shipped order of a DEFECT request; never a refund.",
 )
 def replace(request_id: RequestInPath, action: ReplacementAction) -> Response[StaffRequestView]:
@@ -91,6 +96,7 @@ def replace(request_id: RequestInPath, action: ReplacementAction) -> Response[St
 @app.post(
     "/admin/support-requests/<request_id>/withdrawal",
     summary="Resolve a WITHDRAWAL request (M5)",
+    operation_id="resolveByWithdrawingMember",
     description=(
         "S1, M5: withdraws the member of a WITHDRAWAL request (refused while orders are unshipped: answered)."
     ),

@@ -22,7 +22,14 @@ class ProductPage(BaseModel):
     next_cursor: str | None = Field(default=None, alias="nextCursor")
 
 
-@app.get("/products")
+@app.get(
+    "/products",
+    summary="Browse the catalogue",
+    description=(
+        "M1, C1: public, no sign-in. Products on sale with price, release date (pre-orders), closing time and "
+        "stock state, a page at a time (nextCursor)."
+    ),
+)
 def list_products(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -31,7 +38,11 @@ def list_products(
     return Response(200, "application/json", ProductPage(products=page, nextCursor=next_cursor))
 
 
-@app.get("/products/<product_id>")
+@app.get(
+    "/products/<product_id>",
+    summary="One product",
+    description=("M1, C1: public, no sign-in. A product that does not exist is a 404."),
+)
 def get_product(product_id: str) -> Response[Product]:
     product, _ = products.require_product(product_id)
     return Response(200, "application/json", product)

@@ -83,7 +83,20 @@ def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response[Any]:
     )
 
 
-@app.post("/checkout", status_code=201)
+@app.post(
+    "/checkout",
+    status_code=201,
+    summary="Check out: the cart becomes orders",
+    description=(
+        "O1-O13: refused to Japan and Taiwan (O1) and licence-excluded countries (O2); one order number per "
+        "pre-ordered product (O3), the in-stock items together (O4), $18 shipping each (O5), within "
+        "reservation limits (O6) and stock (O7); the payment method is saved and nothing is charged yet (O13, "
+        "P1). Once per Idempotency-Key (O8): a retry gets the first answer. One confirmation email per order "
+        "number (O10). The email address must be verified first (M7). Without items, the saved cart is "
+        "checked out (C3)."
+    ),
+    operation_id="checkout",
+)
 def checkout(request: CheckoutRequest) -> Response[CheckoutResult]:
     member = caller(app)
     key = (app.current_event.headers.get(IDEMPOTENCY_HEADER) or "").strip()

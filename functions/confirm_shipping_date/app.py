@@ -33,7 +33,16 @@ class Accepted(BaseModel):
     progress: str | None = Field(default=None, description="the path of the run's progress")
 
 
-@app.post("/admin/products/<product_id>/shipping-date", status_code=202)
+@app.post(
+    "/admin/products/<product_id>/shipping-date",
+    status_code=202,
+    summary="Confirm the shipping date of every order of a product",
+    description=(
+        "L1: each RESERVED order of the product gets the date and a payment request (P2); L2 when a confirmed "
+        "date changes again. Done in the background for every order (202); each member is emailed."
+    ),
+    operation_id="confirmShippingDateForProduct",
+)
 def confirm_for_product(product_id: str, request: ShippingDateRequest) -> Response[Accepted]:
     shipping_date, run_id = shipping_dates.accept_for_product(product_id, request.shipping_date)
     progress = f"/admin/shipping-date-runs/{run_id}"
@@ -54,7 +63,16 @@ def run_progress(run_id: RunInPath) -> Response[ShippingDateRun]:
     return Response(200, "application/json", shipping_dates.run_progress(run_id))
 
 
-@app.post("/admin/orders/<order_number>/shipping-date", status_code=202)
+@app.post(
+    "/admin/orders/<order_number>/shipping-date",
+    status_code=202,
+    summary="Confirm the shipping date of one order",
+    description=(
+        "L1: the order gets the date and the payment is requested (P2); L2 when a confirmed date changes "
+        "again. The member is emailed; the payment's outcome follows (L3, L4)."
+    ),
+    operation_id="confirmShippingDateForOrder",
+)
 def confirm_for_order(order_number: str, request: ShippingDateRequest) -> Response[Accepted]:
     number, shipping_date = shipping_dates.accept_for_order(order_number, request.shipping_date)
     return Response(202, "application/json", Accepted(shipping_date=shipping_date, order_number=number))

@@ -37,6 +37,7 @@ class VerificationSent(BaseModel):
 @app.post(
     "/members/verification",
     summary="Verify the email address with the emailed link",
+    operation_id="verifyEmail",
     description=(
         "M7: the token of the link emailed at signup (or on request) verifies the address it was sent to, once, "
         "within 24 hours; checkout needs it. The user pool then records email_verified."
@@ -60,6 +61,7 @@ def verify(request: VerificationRequest) -> Response[Verified]:
     "/account/verification-email",
     status_code=202,
     summary="Send the verification link again",
+    operation_id="sendVerificationEmailAgain",
     description="M7: a new link to the registered address, at most one a minute and five a day.",
     responses=answers(
         202,

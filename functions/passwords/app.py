@@ -58,6 +58,7 @@ class PasswordReset(BaseModel):
 @app.put(
     "/account/password",
     summary="Change the password",
+    operation_id="changePassword",
     description=(
         "M8: the current password is checked again and the new one must obey every M2 rule (all broken ones "
         "listed, as at signup). Every other session is signed out and the member is emailed; the answer is a new "
@@ -83,6 +84,7 @@ def change(request: PasswordChange) -> Response[SessionView]:
     "/members/password-reset",
     status_code=202,
     summary="Ask for a password reset code",
+    operation_id="askPasswordReset",
     description=(
         "M8: the same answer, after the same work, whether or not the address is registered; if it is, a code is "
         "emailed (single use, one hour, five tries). More than one request a minute or five an hour for an "
@@ -97,6 +99,7 @@ def ask(request: ResetAsked) -> Response[ResetAnswer]:
 @app.post(
     "/members/password-reset/confirm",
     summary="Set a new password with the emailed code",
+    operation_id="confirmPasswordReset",
     description=(
         "M8: the emailed code and a new password obeying every M2 rule (all broken ones listed). A wrong code says "
         "how many tries are left; every session is signed out and the member is emailed."

@@ -20,6 +20,12 @@ processor = StripeProcessor()
 @app.post(
     "/payments/setup-intents",
     status_code=201,
+    summary="Start saving a card for off-session charges",
+    description=(
+        "P1: makes the member's Stripe customer once and a SetupIntent for off-session use; its client secret "
+        "goes to Stripe.js (confirmCardSetup), whose PaymentMethod id checkout, re-settlement (L5) and a "
+        "payment-method change (O13) then take as paymentMethodId. No card data reaches the shop."
+    ),
     responses=answers(201, "A session to save a card with Stripe.js", {503: "Stripe did not answer; retry"}),
 )
 def create_setup_intent() -> Response[CardSetup]:

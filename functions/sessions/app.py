@@ -72,6 +72,7 @@ def sign_in(request: SignInRequest) -> Response[SessionView]:
 @app.post(
     "/sessions/refresh",
     summary="A new ID token for an open session",
+    operation_id="refreshSession",
     description=(
         "The refresh token and the memberId of a sign-in give a new ID token (no new refresh token). 401 once the "
         "member signed out everywhere, changed or reset the password (M8), or withdrew (M5)."

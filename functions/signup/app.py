@@ -32,7 +32,15 @@ class SignupResponse(BaseModel):
     guardian_consent_assumed: bool = Field(alias="guardianConsentAssumed")
 
 
-@app.post("/members", status_code=201)
+@app.post(
+    "/members",
+    status_code=201,
+    summary="Sign up (free membership)",
+    description=(
+        "M1: membership is free; M2 the password policy, M3 the email address is the sign-in name, M4 the "
+        "terms accepted. A welcome email and a verification link (M7) are sent."
+    ),
+)
 def sign_up(request: SignupRequest) -> Response[SignupResponse]:
     signed_up = register(
         email=request.email,

@@ -41,6 +41,12 @@ def hand_over(notification: dict[str, Any]) -> dict[str, bool]:
 
 @app.post(
     "/payments/stripe/webhook",
+    summary="Stripe's notifications of payment outcomes",
+    description=(
+        "P4: called by Stripe, not by members (no token). The raw body's Stripe-Signature is verified with the "
+        "endpoint secret (5 minutes' tolerance); payment_intent.succeeded and payment_intent.payment_failed "
+        "become the shop's outcomes once per Stripe event id (L3); other types are acknowledged and ignored."
+    ),
     responses=answers(200, "Received (and handed over once, if a payment outcome)", {400: "Bad signature"}),
 )
 def stripe_webhook() -> Response[Received]:

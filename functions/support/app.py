@@ -33,6 +33,7 @@ RequestInPath = Annotated[str, Path(pattern=REQUEST_ID_PATTERN)]
     "/support-requests",
     status_code=201,
     summary="Ask customer support",
+    operation_id="openSupportRequest",
     description=(
         "S1: kind CANCELLATION or DEFECT names one of the member's orders (orderNumber), WITHDRAWAL names "
         "none, OTHER may; the request waits for staff, who answer by email and act through L8, L10 or M5."
@@ -46,6 +47,7 @@ def open_request(asked: NewRequest) -> Response[SupportRequestView]:
 @app.get(
     "/support-requests",
     summary="The member's support requests",
+    operation_id="listMySupportRequests",
     description="S1: the member's own support requests, newest first, a page at a time.",
 )
 def my_requests(
@@ -58,6 +60,7 @@ def my_requests(
 @app.get(
     "/support-requests/<request_id>",
     summary="One support request with its answers",
+    operation_id="getMySupportRequest",
     description="S1: one of the member's requests with every message and answer, and what was done for it.",
 )
 def my_request(request_id: RequestInPath) -> Response[SupportRequestView]:
@@ -67,6 +70,7 @@ def my_request(request_id: RequestInPath) -> Response[SupportRequestView]:
 @app.post(
     "/support-requests/<request_id>/messages",
     summary="Write again on a support request",
+    operation_id="addSupportMessage",
     description=(
         "S1: the member writes again and the request waits for staff again; a closed request takes no more (409)."
     ),

@@ -57,7 +57,8 @@ def test_a_request_without_a_token_is_a_401(local_shop: ShopClient) -> None:
     reply = checkout_reply(local_shop, None)
 
     assert reply.status == 401
-    assert reply.body == {"message": "Unauthorized"}
+    assert reply.body["code"] == "UNAUTHORIZED"
+    assert reply.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_an_expired_token_is_a_401(local_shop: ShopClient, member: dict[str, str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from use_cases import shipping_dates
@@ -66,10 +67,8 @@ def test_every_open_order_of_the_product_gets_one_email_with_the_old_and_new_dat
         f"New release date for order {number}: 2027-06" for number in alices
     )
     (email,) = release_emails(shop, bob)
-    assert (
-        f"The release date of Snow Miku in order <strong>{bobs}</strong> has moved from 2027-03 to "
-        "<strong>2027-06</strong>."
-    ) in email.body
+    assert re.search(r"The release date of Snow Miku has moved from 2027-03 to <span[^>]*>2027-06</span>", email.body)
+    assert f">{bobs}</strong>" in email.body
 
 
 def test_the_orders_line_shows_the_new_release_date(shop: Shop, alice: Member) -> None:

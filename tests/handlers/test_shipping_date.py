@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -242,7 +243,7 @@ def test_each_affected_order_is_emailed_the_changed_date_once(shop: Shop, alice:
     assert sorted(m.subject for m in changed) == sorted(
         f"Shipping date changed for order {number}: now 2027-04-02" for number in numbers
     )
-    assert "has changed from 2027-03-10 to <strong>2027-04-02</strong>" in changed[0].body
+    assert re.search(r"has changed from 2027-03-10 to <span[^>]*>2027-04-02</span>", changed[0].body)
     assert {order_store.get_order(number).shipping_date for number in numbers} == {"2027-04-02"}
 
 

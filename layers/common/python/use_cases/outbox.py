@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from shop.email_rendering import render
 from shop.undeliverable import still_sent
 from shop_aws import eventbridge, ses, sqs
+from shop_aws.dynamodb.outbox import email_of
 from shop_aws.dynamodb.sent_emails import record_email_sent
 from shop_aws.dynamodb.undeliverable import undeliverable
 from shop_aws.runtime import clock, logger, metrics
@@ -23,11 +25,10 @@ def deliver(entry: dict[str, Any]) -> dict[str, str]:
             metrics.add_metric(name="EmailsNotSentUndeliverable", unit="Count", value=1)
             logger.warning("email not sent: address undeliverable", extra={"outbox_id": entry["outboxId"]})
             return {"notSent": "undeliverable"}
+        subject, text, html = _email_parts(entry)
         tags = {"kind": entry["emailKind"], **({"order": entry["orderNumber"]} if entry.get("orderNumber") else {})}
-        message_id = ses.send(entry["to"], entry["subject"], entry["text"], entry["html"], tags)
-        record_email_sent(
-            entry["outboxId"], entry.get("orderNumber"), entry["subject"], entry["emailKind"], clock().now()
-        )
+        message_id = ses.send(entry["to"], subject, text, html, tags)
+        record_email_sent(entry["outboxId"], entry.get("orderNumber"), subject, entry["emailKind"], clock().now())
         metrics.add_metric(name="EmailsSent", unit="Count", value=1)
         logger.info("email sent", extra={"outbox_id": entry["outboxId"], "email_kind": entry["emailKind"]})
         return {"messageId": message_id}
@@ -38,3 +39,12 @@ def deliver(entry: dict[str, Any]) -> dict[str, str]:
     event_id = eventbridge.put(entry["detailType"], entry["detail"])
     logger.info("event put", extra={"outbox_id": entry["outboxId"], "detail_type": entry["detailType"]})
     return {"eventId": event_id}
+
+
+def _email_parts(entry: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, text and HTML: rendered now from the entry's values, or as written by a release that
+    rendered emails before writing them to the outbox (entries live 30 days)."""
+    if "values" not in entry:
+        return str(entry["subject"]), str(entry["text"]), str(entry["html"])
+    rendered = render(email_of(entry), settings().front_end_url)
+    return rendered.subject, rendered.text, rendered.html

@@ -44,15 +44,25 @@ class OutboxEntry:
 
 
 def outbox_email(email: Email, now: datetime) -> OutboxEntry:
+    """The email's kind, recipient and values: the dispatcher renders them when it sends (issue 14), so the
+    function deciding the email imports no template engine."""
     return _entry(
         now,
         kind="EMAIL",
         emailKind=email.kind,
         to=email.to,
-        subject=email.subject,
-        text=email.text,
-        html=email.html,
+        values=json.dumps(email.values, sort_keys=True),
         orderNumber=email.order_number,
+    )
+
+
+def email_of(entry: Mapping[str, Any]) -> Email:
+    """The email an outbox entry holds, as outbox_email wrote it."""
+    return Email(
+        kind=str(entry["emailKind"]),
+        to=str(entry["to"]),
+        values=json.loads(str(entry["values"])),
+        order_number=entry.get("orderNumber"),
     )
 
 
