@@ -54,7 +54,7 @@ def test_a_member_signs_up_checks_out_and_staff_confirm_the_shipping_date_from_s
         "items": [{"productId": figure["productId"], "quantity": 1}],
         "shippingAddress": ADDRESS,
         "billingAddress": ADDRESS,
-        "paymentToken": "tok_success",
+        "paymentMethodId": local_shop.save_card(session.body["idToken"]),
     }
     placed = docs.try_it("POST", "/checkout", body=cart, parameters={"Idempotency-Key": uuid.uuid4().hex})
 
