@@ -105,6 +105,8 @@ def _start(args: argparse.Namespace) -> NoReturn:
     print(
         f"""
 preorder-shop is running.
+  Storefront   {url}/
+  Console      {url}/console/   (staff)
   API          {url}            (e.g. curl {url}/products)
   Mailbox      {url}/_local/mail
   API docs     {url}/_local/docs   (OpenAPI: {url}/_local/openapi.json)

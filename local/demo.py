@@ -117,7 +117,7 @@ def walk(client: ShopClient) -> str:
 
     story.say("She opens the link in the second email: her address is verified, so she may check out (M7).")
     link = client.link_in_mail(member, "verify-email")
-    story.detail(f"{client.url}/_local/verify-email?token={link['token'][:12]}...")
+    story.detail(f"{client.url}/verify-email?token={link['token'][:12]}...  (the storefront's page)")
     expect(client.call("POST", "/members/verification", {"token": link["token"]}), 200, "email verification")
 
     story.say("She signs in (POST /sessions): an ID token for the Authorization header and a refresh token.")

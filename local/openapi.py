@@ -44,6 +44,8 @@ TAGS: list[tuple[str, str, str]] = [
     ("/admin/products", "Staff: catalogue", "Products, prices, release and shipping dates (staff group)."),
     ("/admin/orders", "Staff: orders", "Shipping, cancelling, defects and shipping dates of orders (staff group)."),
     ("/admin/imports", "Staff: orders", ""),
+    ("/admin/failed-payments", "Staff: orders", ""),
+    ("/admin/shipping-date-runs", "Staff: orders", ""),
     ("/admin/support-requests", "Staff: support", "The support desk's queue and its resolutions (staff group)."),
 ]
 

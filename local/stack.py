@@ -16,7 +16,7 @@ import boto3
 from werkzeug.wrappers import Request, Response
 
 from local import cognito as pool_behaviour
-from local import front, mailbox, openapi
+from local import front, mailbox, openapi, web
 from local.aws import LOOPBACK, EmbeddedAws
 from local.client import DEFAULT_API_PORT, DEFAULT_AWS_PORT, DEFAULT_STRIPE_PORT
 from local.events import RulePump, Scheduler, schedules, wire_rules
@@ -92,8 +92,8 @@ class LocalStack:
         self.aws.start()
         self.stripe.start()
         self.session = boto3.session.Session(region_name=REGION)
-        # Links in emails open the local stand-ins for the front end's pages (local/front.py).
-        self.stack: Stack = provision(self.session, {"FrontEndUrl": f"{self.url}/_local"})
+        # Links in emails open the storefront's pages (web/storefront, served here by local/web.py).
+        self.stack: Stack = provision(self.session, {"FrontEndUrl": self.url})
         for environment in self.stack.environments.values():
             os.environ.update({k: v for k, v in environment.items() if k != "POWERTOOLS_SERVICE_NAME"})
         os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
@@ -259,6 +259,20 @@ class LocalStack:
         gateway.add_local("POST", "/_local/clock/reset", self._reset_clock)
         gateway.add_local("POST", "/_local/reset", lambda request, _: _json(200, self.reset()))
         gateway.add_local("POST", "/_local/schedules/run", self._run_schedules)
+        web.add_routes(gateway.add_local, self.web_config)
+
+    def web_config(self) -> dict[str, Any]:
+        """The front ends' config.json for this shop: what tools/web_deploy.py writes from stack outputs."""
+        return {
+            "apiUrl": self.url,
+            "region": REGION,
+            "userPoolId": self.stack.ref("UserPool"),
+            "userPoolClientId": self.stack.ref("UserPoolClient"),
+            "mailboxUrl": f"{self.url}/_local/mail",
+            # Stripe.js: the local Stripe's stand-in (on AWS js.stripe.com); its test cards are listed at checkout.
+            "stripeJsUrl": f"{self.stripe.url}/js.stripe.com/v3/",
+            "testCards": True,
+        }
 
     def _register_webhook(self) -> None:
         self.stripe.register_webhook(f"{self.url}/payments/stripe/webhook", LOCAL_SECRETS["StripeWebhookSecretName"])

@@ -40,6 +40,8 @@ RULE_ID = r"[MCOLPSE][1-9][0-9]?[a-z]?"
 CITATION = re.compile(rf"(?<![\w-])(?P<first>{RULE_ID})(?:\s?[-–]\s?(?P<last>{RULE_ID}))?(?!\w)")
 # ruff's codes, where they are listed: after `noqa:`, and in pyproject's [tool.ruff...] tables (C4, E, PL).
 NOQA_CODES = re.compile(r"noqa:\s*[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*")
+# CloudFormation resource types (AWS::S3::Bucket) name services, not rules.
+RESOURCE_TYPES = re.compile(r"AWS::\w+::\w+")
 TOML_TABLE = re.compile(r"^\[(?P<name>[^\]]+)\]\s*$", re.MULTILINE)
 
 RULE_HEADING = re.compile(rf"^### (?P<id>{RULE_ID})\b", re.MULTILINE)
@@ -55,7 +57,7 @@ def cited_rules(text: str, suffix: str = ".md") -> list[tuple[int, str]]:
         text = _without_ruff_tables(text)
     citations = []
     for number, line in enumerate(text.splitlines(), start=1):
-        for match in CITATION.finditer(NOQA_CODES.sub("", line)):
+        for match in CITATION.finditer(RESOURCE_TYPES.sub("", NOQA_CODES.sub("", line))):
             citations += [(number, rule) for rule in _expand(match["first"], match["last"])]
     return citations
 
@@ -204,8 +206,9 @@ def test_a_rule_the_page_does_not_define_is_caught() -> None:
         ("colour #C3C3C3 and 0xE1", ".html"),
         ("order 01JD-3M5K-7QXZ-4T2A", ".md"),
         ('[tool.ruff.lint]\nselect = ["E", "C4", "PL", "S"]\nignore = ["S101"]', ".toml"),
+        ("    Type: AWS::S3::Bucket", ".yaml"),
     ],
-    ids=["noqa", "checkov", "hex", "order-number", "ruff-table"],
+    ids=["noqa", "checkov", "hex", "order-number", "ruff-table", "resource-type"],
 )
 def test_lint_codes_and_identifiers_are_not_rule_citations(text: str, suffix: str) -> None:
     assert cited_rules(text, suffix) == []

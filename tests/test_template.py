@@ -46,6 +46,11 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "AWS::Serverless::Function": frozenset({"Arn"}),
     "AWS::Serverless::Api": frozenset({"RootResourceId"}),
     "AWS::Serverless::LayerVersion": frozenset(),
+    "AWS::S3::Bucket": frozenset({"Arn", "DomainName", "RegionalDomainName", "DualStackDomainName", "WebsiteURL"}),
+    "AWS::S3::BucketPolicy": frozenset(),
+    "AWS::CloudFront::OriginAccessControl": frozenset({"Id"}),
+    "AWS::CloudFront::Distribution": frozenset({"DomainName", "Id"}),
+    "AWS::CloudFront::Function": frozenset({"FunctionARN", "FunctionMetadata.FunctionARN", "Stage"}),
 }
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")

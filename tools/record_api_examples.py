@@ -126,15 +126,18 @@ def _the_rest(client: ShopClient, member: str) -> None:
         },
         token=staff,
     )
+    client.call("GET", f"/admin/orders/{open_order}", token=staff)
+    client.call("GET", "/admin/failed-payments", token=staff)
     client.call(
         "POST",
         f"/admin/orders/{open_order}/cancellation",
         {"reason": "CUSTOMER_REQUEST", "note": "Asked by phone"},
         token=staff,
     )
-    client.call(
+    dated = client.call(
         "POST", f"/admin/products/{product}/shipping-date", {"shippingDate": demo.shipping_date(client)}, token=staff
     )
+    client.call("GET", f"/admin/shipping-date-runs/{dated.body['runId']}", token=staff)
     client.call("POST", "/sessions/refresh", {"memberId": session["memberId"], "refreshToken": session["refreshToken"]})
     client.call(
         "PUT", "/account/password", {"currentPassword": demo.PASSWORD, "newPassword": "Figure#2028b"}, token=alice

@@ -4,19 +4,25 @@
 - POST /admin/orders/{orderNumber}/cancellation: customer support cancels before payment (rule L8).
 - POST /admin/orders/{orderNumber}/defects: a defect on a shipped order gets a replacement (rule L10).
 - POST /admin/imports/orders: orders of the old shop come over as they were (rule L11).
+- GET /admin/orders/{orderNumber}: one order as staff see it, with its emails and support requests (M6, S1).
+- GET /admin/failed-payments: orders whose payment failed, earliest re-settlement deadline first (L4-L6).
 
 There is no refund and no split: no route here (or anywhere) returns money or divides an order (L10, L11).
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 from use_cases import staff_orders
 
 from shop.imports import ImportRequest
+from shop.order_numbers import parse_any_order_number
 from shop.support import CancellationRequest, DefectReport, Shipment
-from shop.views import OrderDetailView
+from shop.views import OrderDetailView, OrderView
 from shop_aws.api import handler_for, resolver
 
 app = resolver()
@@ -109,6 +115,48 @@ def import_orders(request: ImportRequest) -> Response[ImportResult]:
     done = staff_orders.import_orders(request)
     body = ImportResult(imported=done.imported, already_imported=done.already_imported)
     return Response(201 if done.imported else 200, "application/json", body)
+
+
+class StaffOrderView(OrderView):
+    """An order in staff's lists: who ordered it, beside what the member sees."""
+
+    member_id: str = Field(alias="memberId")
+    email: str
+
+
+class FailedPaymentPage(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    orders: list[StaffOrderView]
+    next_cursor: str | None = Field(default=None, alias="nextCursor")
+
+
+@app.get(
+    "/admin/orders/<order_number>",
+    summary="One order as staff see it",
+    description="M6, S1: lines, state, dates, addresses, payment state, shipment, emails and support requests.",
+)
+def order_detail(order_number: str) -> Response[OrderDetailView]:
+    return Response(200, "application/json", staff_orders.detail(parse_any_order_number(order_number)))
+
+
+@app.get(
+    "/admin/failed-payments",
+    summary="Orders whose payment failed, earliest deadline first",
+    description="L4, L5, L6: each with its member and its re-settlement deadline, a page at a time (limit, cursor).",
+)
+def failed_payments(
+    limit: Annotated[int, Query(ge=1, le=50)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Response[FailedPaymentPage]:
+    found, next_cursor = staff_orders.failed_payments(limit, cursor)
+    views = [
+        StaffOrderView.model_validate(
+            OrderView.of(order).model_dump(by_alias=True) | {"memberId": order.member_id, "email": order.email}
+        )
+        for order in found
+    ]
+    return Response(200, "application/json", FailedPaymentPage(orders=views, next_cursor=next_cursor))
 
 
 lambda_handler = handler_for(app, staff_only=True)

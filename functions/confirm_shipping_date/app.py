@@ -2,19 +2,24 @@
 already confirmed (rule L2: each affected order is emailed the new date).
 
 The request is accepted here and the work fans out through the shipping-date queue, a page of orders at a
-time, so a product with tens of thousands of orders is never one long invocation.
+time, so a product with tens of thousands of orders is never one long invocation. A product's fan-out is a
+run whose progress staff (the console) and the warehouse system poll.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import BaseModel, ConfigDict, Field
 from use_cases import shipping_dates
 
-from shop.shipping_dates import ShippingDateRequest
+from shop.shipping_dates import RUN_ID_PATTERN, ShippingDateRequest, ShippingDateRun
 from shop_aws.api import handler_for, resolver
 
 app = resolver()
+RunInPath = Annotated[str, Path(pattern=RUN_ID_PATTERN)]
 
 
 class Accepted(BaseModel):
@@ -24,6 +29,8 @@ class Accepted(BaseModel):
     shipping_date: str = Field(alias="shippingDate")
     product_id: str | None = Field(default=None, alias="productId")
     order_number: str | None = Field(default=None, alias="orderNumber")
+    run_id: str | None = Field(default=None, alias="runId", description="a product's fan-out: poll its progress")
+    progress: str | None = Field(default=None, description="the path of the run's progress")
 
 
 @app.post(
@@ -37,8 +44,23 @@ class Accepted(BaseModel):
     operation_id="confirmShippingDateForProduct",
 )
 def confirm_for_product(product_id: str, request: ShippingDateRequest) -> Response[Accepted]:
-    shipping_date = shipping_dates.accept_for_product(product_id, request.shipping_date)
-    return Response(202, "application/json", Accepted(shipping_date=shipping_date, product_id=product_id))
+    shipping_date, run_id = shipping_dates.accept_for_product(product_id, request.shipping_date)
+    progress = f"/admin/shipping-date-runs/{run_id}"
+    accepted = Accepted(shipping_date=shipping_date, product_id=product_id, run_id=run_id, progress=progress)
+    return Response(202, "application/json", accepted, headers={"Location": progress})
+
+
+@app.get(
+    "/admin/shipping-date-runs/<run_id>",
+    summary="A product's shipping-date fan-out as it runs",
+    description=(
+        "L1, L2: the open orders listed so far (orders, listingDone), how many got the date with its email "
+        "(dated, emailed), were sent to be charged (settlementRequested), already had it (unchanged) or could "
+        "not be dated because they moved on meanwhile (failed, failedOrders); finished once every one is told."
+    ),
+)
+def run_progress(run_id: RunInPath) -> Response[ShippingDateRun]:
+    return Response(200, "application/json", shipping_dates.run_progress(run_id))
 
 
 @app.post(

@@ -83,6 +83,7 @@ def _path(route: Route, callers: dict[str, Any]) -> str:
         route.path.replace("{orderNumber}", callers["order"])
         .replace("{productId}", callers["product"])
         .replace("{requestId}", callers["request"])
+        .replace("{runId}", "0" * 32)  # a run nobody started: staff get past the checks to its 404
     )
     assert "{" not in path, f"the matrix does not know how to fill {route.path}"
     return path

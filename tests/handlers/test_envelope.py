@@ -16,7 +16,12 @@ from tests.support.builders import cart
 from tests.support.shop import AN_ORDER_NUMBER, ApiWithoutAws, Member, checkout
 
 STAFF_ROUTES = [route for route in load().routes() if route.path.startswith("/admin")]
-PATH_PARAMETERS = {"productId": "miku-2027", "orderNumber": AN_ORDER_NUMBER, "requestId": f"SR-{AN_ORDER_NUMBER}"}
+PATH_PARAMETERS = {
+    "productId": "miku-2027",
+    "orderNumber": AN_ORDER_NUMBER,
+    "requestId": f"SR-{AN_ORDER_NUMBER}",
+    "runId": "0" * 32,
+}
 
 
 # --- who may call -----------------------------------------------------------------------------------------

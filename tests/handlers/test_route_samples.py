@@ -33,6 +33,7 @@ from shop.orders import OrderState
 from shop_aws import cognito
 from shop_aws.dynamodb import members as member_store
 from shop_aws.dynamodb import passwords as password_store
+from shop_aws.dynamodb import shipping_date_runs
 from shop_aws.dynamodb.outbox import outbox_email
 from tests.handlers.test_sample_events import (
     MEMBER_EMAIL,
@@ -105,6 +106,17 @@ def an_order_in_the_path(state: OrderState) -> Callable[[Shop, dict[str, Any]], 
             an_order(shop, number, state)
 
     return given
+
+
+def a_failed_payment(shop: Shop, event: dict[str, Any]) -> None:
+    """The sample member's order whose payment failed two days before staff list the failed payments."""
+    an_order(shop, ORDER_NUMBER, OrderState.PAYMENT_FAILED)
+
+
+def the_run_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
+    """A product's shipping-date run that staff started two minutes before the sample was taken."""
+    started = datetime(2027, 5, 10, 14, 0, tzinfo=UTC)
+    shipping_date_runs.start(event["pathParameters"]["runId"], "miku-winter-2027", "2027-05-27", started)
 
 
 def the_members_of_the_imported_orders(shop: Shop, event: dict[str, Any]) -> None:
@@ -266,6 +278,24 @@ SCENARIOS: dict[str, Scenario] = {
         datetime(2027, 5, 10, 14, 0, tzinfo=UTC),
         an_order_in_the_path(OrderState.SETTLEMENT_PENDING),
         answers(202),
+    ),
+    "confirm_shipping_date/ShippingDateRunProgress": Scenario(
+        # rules L1, L2: staff poll the fan-out they started
+        datetime(2027, 5, 10, 14, 2, 10, tzinfo=UTC),
+        the_run_in_the_path,
+        answers(200),
+    ),
+    "admin_orders/StaffOrderDetail": Scenario(
+        # rule M6, rule S1: support looks the order up before cancelling it
+        datetime(2027, 1, 15, 16, 18, tzinfo=UTC),
+        an_order_in_the_path(OrderState.RESERVED),
+        answers(200),
+    ),
+    "admin_orders/FailedPayments": Scenario(
+        # rule L4, rule L5: staff list the failed payments, earliest deadline first
+        datetime(2027, 5, 12, 9, 0, tzinfo=UTC),
+        a_failed_payment,
+        answers(200),
     ),
     "admin_orders/CancelBySupport": Scenario(
         datetime(2027, 1, 15, 16, 20, tzinfo=UTC), an_order_in_the_path(OrderState.RESERVED), answers(200)

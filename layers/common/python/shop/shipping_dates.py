@@ -93,6 +93,8 @@ class OrderJob(BaseModel):
     type: Literal["ORDER"] = "ORDER"
     order_number: str = Field(alias="orderNumber")
     shipping_date: str = Field(alias="shippingDate")
+    # The product's fan-out this job belongs to (its progress counts the job's outcome); None for one order.
+    run_id: str | None = Field(default=None, alias="runId")
 
 
 class ReleaseDatePageJob(BaseModel):
@@ -120,3 +122,52 @@ class ReleaseDateOrderJob(BaseModel):
 
 class ShippingDateJob(BaseModel):
     job: Annotated[ProductPageJob | OrderJob | ReleaseDatePageJob | ReleaseDateOrderJob, Field(discriminator="type")]
+
+
+RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+class ShippingDateRun(BaseModel):
+    """A product's shipping-date fan-out as it runs (L1, L2): what staff and the warehouse system poll.
+
+    `orders` counts the open orders listed so far, out of which `dated` got the date (first or changed) with
+    its email written in the same transaction (`emailed`), `settlementRequested` were sent to be charged,
+    `unchanged` already had this date, and `failed` could not be dated (cancelled, shipped or gone meanwhile).
+    """
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    run_id: str = Field(alias="runId")
+    product_id: str = Field(alias="productId")
+    shipping_date: str = Field(alias="shippingDate")
+    started_at: str = Field(alias="startedAt")
+    listing_done: bool = Field(alias="listingDone", description="every page of the product's open orders is listed")
+    orders: int
+    dated: int
+    emailed: int
+    settlement_requested: int = Field(alias="settlementRequested")
+    unchanged: int
+    failed: int
+    failed_orders: list[str] = Field(alias="failedOrders")
+    finished: bool
+
+    @classmethod
+    def of(cls, stored: dict[str, object], failed: list[str], unchanged: int) -> ShippingDateRun:
+        listing_done = bool(stored.get("listingDone", False))
+        orders = int(str(stored.get("orders", 0)))
+        dated = int(str(stored.get("dated", 0)))
+        return cls(
+            run_id=str(stored["runId"]),
+            product_id=str(stored["productId"]),
+            shipping_date=str(stored["shippingDate"]),
+            started_at=str(stored["startedAt"]),
+            listing_done=listing_done,
+            orders=orders,
+            dated=dated,
+            emailed=int(str(stored.get("emailed", 0))),
+            settlement_requested=int(str(stored.get("settlementRequested", 0))),
+            unchanged=unchanged,
+            failed=len(failed),
+            failed_orders=sorted(failed),
+            finished=listing_done and dated + unchanged + len(failed) >= orders,
+        )

@@ -17,11 +17,13 @@ from shop.order_numbers import parse_any_order_number
 from shop.orders import Order, OrderState, settlement_requested, settling
 from shop.release_dates import line_to_announce, with_release_date
 from shop.shipping_dates import (
+    DATED_STATES,
     DateAction,
     OrderJob,
     ProductPageJob,
     ReleaseDateOrderJob,
     ReleaseDatePageJob,
+    ShippingDateRun,
     check_can_date,
     check_shipping_date,
     dated,
@@ -29,7 +31,7 @@ from shop.shipping_dates import (
     shipping_date_action,
 )
 from shop_aws import sqs
-from shop_aws.dynamodb import order_changes, orders, products
+from shop_aws.dynamodb import order_changes, orders, products, shipping_date_runs
 from shop_aws.dynamodb.indexes import product_open_orders
 from shop_aws.dynamodb.outbox import outbox_email, outbox_event
 from shop_aws.runtime import clock, logger, metrics
@@ -43,13 +45,24 @@ def _queue(*jobs: Any) -> None:
     sqs.send_all(settings().shipping_date_queue_url, [{"job": job.model_dump(by_alias=True)} for job in jobs])
 
 
-def accept_for_product(product_id: str, shipping_date: date) -> str:
-    """L1, L2: a date for every open order of the product; the first page is queued, the rest follows."""
-    confirmed = check_shipping_date(shipping_date, clock().now())
+def accept_for_product(product_id: str, shipping_date: date) -> tuple[str, str]:
+    """L1, L2: a date for every open order of the product; the first page is queued, the rest follows.
+
+    Returns (date, run id): the run's progress is GET /admin/shipping-date-runs/{runId}.
+    """
+    now = clock().now()
+    confirmed = check_shipping_date(shipping_date, now)
     products.require_product(product_id)
-    _queue(ProductPageJob(product_id=product_id, shipping_date=confirmed, request_id=uuid.uuid4().hex))
-    logger.info("shipping date accepted for product", extra={"product_id": product_id})
-    return confirmed
+    run_id = uuid.uuid4().hex
+    shipping_date_runs.start(run_id, product_id, confirmed, now)
+    _queue(ProductPageJob(product_id=product_id, shipping_date=confirmed, request_id=run_id))
+    logger.info("shipping date accepted for product", extra={"product_id": product_id, "run_id": run_id})
+    return confirmed, run_id
+
+
+def run_progress(run_id: str) -> ShippingDateRun:
+    """Where a product's fan-out stands: orders listed, dated, emailed, sent to be charged, unchanged, failed."""
+    return shipping_date_runs.require_run(run_id)
 
 
 def accept_for_order(order_number: str, shipping_date: date) -> tuple[str, str]:
@@ -65,7 +78,11 @@ def accept_for_order(order_number: str, shipping_date: date) -> tuple[str, str]:
 def fan_out_shipping_date(job: ProductPageJob) -> dict[str, int]:
     """Queue one job per open order of the page, and the next page."""
     numbers, cursor = product_open_orders(job.product_id, PAGE_SIZE, job.cursor)
-    jobs: list[Any] = [OrderJob(order_number=number, shipping_date=job.shipping_date) for number in numbers]
+    jobs: list[Any] = [
+        OrderJob(order_number=number, shipping_date=job.shipping_date, run_id=job.request_id) for number in numbers
+    ]
+    if job.request_id is not None:
+        shipping_date_runs.count_page(job.request_id, job.cursor, len(numbers), last=cursor is None)
     if cursor is not None:
         jobs.append(job.model_copy(update={"cursor": cursor}))
     _queue(*jobs)
@@ -90,35 +107,47 @@ def apply_shipping_date(job: OrderJob) -> None:
     order = orders.get_order(job.order_number)
     if order is None:
         logger.warning("shipping date for an order that does not exist", extra={"order_number": job.order_number})
+        _note(job, failed=True)
         return
     now = clock().now()
     action = shipping_date_action(order, job.shipping_date)
+    counts = [shipping_date_runs.counted(job.run_id, dated=1, emailed=1)] if job.run_id else []
     try:
         if action is DateAction.CONFIRM:
             confirmed = dated(order, job.shipping_date)
             email = emails.shipping_date_confirmed(confirmed, job.shipping_date)
-            order_changes.confirm_shipping_date(order, confirmed, [outbox_email(email, now)])
+            order_changes.confirm_shipping_date(order, confirmed, [outbox_email(email, now)], also=counts)
             order = confirmed
         elif action is DateAction.CHANGE:
             # A write that lost a race raises, and the message is retried against the order as it is then.
             changed = redated(order, job.shipping_date)
             email = emails.shipping_date_changed(changed, order.shipping_date, job.shipping_date)
-            order_changes.change_shipping_date(order, changed, [outbox_email(email, now)])
+            order_changes.change_shipping_date(order, changed, [outbox_email(email, now)], also=counts)
             metrics.add_metric(name="ShippingDatesChanged", unit="Count", value=1)
             order = changed
+        elif order.state is not OrderState.SHIPPING_DATE_CONFIRMED:
+            # The same date again (unchanged), or an order shipped or cancelled meanwhile (failed, for the run).
+            _note(job, failed=order.state not in DATED_STATES)
         if order.state is OrderState.SHIPPING_DATE_CONFIRMED:
-            _request_settlement(order)
+            _request_settlement(order, job.run_id)
     except IllegalTransition:
         logger.info("order moved on meanwhile; nothing to do", extra={"order_number": job.order_number})
+        _note(job, failed=True)
 
 
-def _request_settlement(order: Order) -> None:
+def _note(job: OrderJob, *, failed: bool) -> None:
+    if job.run_id is not None:
+        shipping_date_runs.note_order(job.run_id, job.order_number, failed=failed)
+
+
+def _request_settlement(order: Order, run_id: str | None = None) -> None:
     """Charge the payment method the order holds now: a method replaced meanwhile (O13) is read again."""
+    counts = [shipping_date_runs.counted(run_id, settlement_requested=1)] if run_id else []
     for _ in range(SETTLEMENT_ATTEMPTS):
         pending = settling(order)
         event = outbox_event("SettlementRequested", settlement_requested(pending), clock().now())
         try:
-            order_changes.request_settlement(order, pending, [event])
+            order_changes.request_settlement(order, pending, [event], also=counts)
         except IllegalTransition as moved:
             fresh = orders.get_order(order.order_number)
             if moved.details.get("currentState") != OrderState.SHIPPING_DATE_CONFIRMED.value or fresh is None:

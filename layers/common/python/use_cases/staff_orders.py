@@ -26,6 +26,7 @@ from shop.support import (
 from shop.support_requests import summary
 from shop.views import OrderDetailView
 from shop_aws.dynamodb import members, order_changes, orders, support_requests
+from shop_aws.dynamodb.indexes import orders_by_deadline
 from shop_aws.dynamodb.outbox import outbox_email
 from shop_aws.dynamodb.sent_emails import email_history
 from shop_aws.dynamodb.undeliverable import undeliverable
@@ -45,6 +46,13 @@ def detail(order_number: str) -> OrderDetailView:
     about = [summary(request) for request in support_requests.about_order(order_number)]
     order = orders.require_order(order_number)
     return OrderDetailView.of_order(order, email_history(order_number), about, undeliverable(order.email))
+
+
+def failed_payments(limit: int, cursor: str | None) -> tuple[list[Order], str | None]:
+    """The orders whose payment failed, earliest re-settlement deadline first (L4, L5, L6), a page at a time."""
+    numbers, next_cursor = orders_by_deadline(limit, cursor)
+    found = [orders.get_order(number) for number in numbers]
+    return [order for order in found if order is not None], next_cursor
 
 
 def ship(order_number: str, shipment: Shipment) -> OrderDetailView:

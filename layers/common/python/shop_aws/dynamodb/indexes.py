@@ -77,6 +77,11 @@ def orders_with_deadline_between(
     return _deadlines("GSI3SK BETWEEN :after AND :until", bounds, limit, cursor)
 
 
+def orders_by_deadline(limit: int, cursor: str | None = None) -> tuple[list[str], str | None]:
+    """One page of the order numbers whose payment failed, earliest deadline first (staff's list, L4, L5)."""
+    return _deadlines("GSI3SK >= :first", {":first": {"S": " "}}, limit, cursor)
+
+
 def _deadlines(
     range_condition: str, bounds: dict[str, Any], limit: int, cursor: str | None
 ) -> tuple[list[str], str | None]:

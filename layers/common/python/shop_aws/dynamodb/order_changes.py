@@ -34,12 +34,12 @@ Outbox = Sequence[OutboxEntry]
 # ---------------------------------------------------------------- moves from one state to the next
 
 
-def confirm_shipping_date(order: Order, dated: Order, outbox: Outbox) -> None:
-    """L1: RESERVED -> SHIPPING_DATE_CONFIRMED with the date, and its email."""
-    _transition(order, dated, ["shippingDate"], outbox=outbox)
+def confirm_shipping_date(order: Order, dated: Order, outbox: Outbox, also: Sequence[dict[str, Any]] = ()) -> None:
+    """L1: RESERVED -> SHIPPING_DATE_CONFIRMED with the date, and its email (and its fan-out's count, `also`)."""
+    _transition(order, dated, ["shippingDate"], outbox=outbox, also=also)
 
 
-def request_settlement(order: Order, settling: Order, outbox: Outbox) -> None:
+def request_settlement(order: Order, settling: Order, outbox: Outbox, also: Sequence[dict[str, Any]] = ()) -> None:
     """L1: SHIPPING_DATE_CONFIRMED -> SETTLEMENT_PENDING with the SettlementRequested event.
 
     Only with the payment method that was read: one replaced meanwhile (O13) is read again and charged.
@@ -51,6 +51,7 @@ def request_settlement(order: Order, settling: Order, outbox: Outbox) -> None:
         condition="paymentToken = :token",
         values={":token": order.payment_token},
         outbox=outbox,
+        also=also,
     )
 
 
@@ -124,7 +125,7 @@ def record_shipment(order: Order, shipped: Order, outbox: Outbox) -> None:
 # ---------------------------------------------------------------- changes within a state
 
 
-def change_shipping_date(order: Order, redated: Order, outbox: Outbox) -> None:
+def change_shipping_date(order: Order, redated: Order, outbox: Outbox, also: Sequence[dict[str, Any]] = ()) -> None:
     """L2: a confirmed date changes, written only over the date that was read, so each change is told once."""
     if order.shipping_date is None:
         condition, values = "attribute_not_exists(shippingDate)", {}
@@ -139,6 +140,7 @@ def change_shipping_date(order: Order, redated: Order, outbox: Outbox) -> None:
         condition=condition,
         values=values,
         outbox=outbox,
+        also=also,
     )
 
 
@@ -233,6 +235,7 @@ def _change(
     outbox: Outbox = (),
     paths: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
+    also: Sequence[dict[str, Any]] = (),
 ) -> None:
     states = sorted(state.value for state in allowed_states)
 
@@ -253,6 +256,7 @@ def _change(
         refused=refused,
         paths=paths,
         names=names,
+        also=also,
     )
 
 
