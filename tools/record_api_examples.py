@@ -126,18 +126,7 @@ def _the_rest(client: ShopClient, member: str) -> None:
         },
         token=staff,
     )
-    client.call("GET", f"/admin/orders/{open_order}", token=staff)
-    client.call("GET", "/admin/failed-payments", token=staff)
-    client.call(
-        "POST",
-        f"/admin/orders/{open_order}/cancellation",
-        {"reason": "CUSTOMER_REQUEST", "note": "Asked by phone"},
-        token=staff,
-    )
-    dated = client.call(
-        "POST", f"/admin/products/{product}/shipping-date", {"shippingDate": demo.shipping_date(client)}, token=staff
-    )
-    client.call("GET", f"/admin/shipping-date-runs/{dated.body['runId']}", token=staff)
+    _staff_reads(client, staff, product, open_order)
     client.call("POST", "/sessions/refresh", {"memberId": session["memberId"], "refreshToken": session["refreshToken"]})
     client.call(
         "PUT", "/account/password", {"currentPassword": demo.PASSWORD, "newPassword": "Figure#2028b"}, token=alice
@@ -159,6 +148,24 @@ def _the_rest(client: ShopClient, member: str) -> None:
     bob = client.sign_in(newcomer, demo.PASSWORD)
     client.call("POST", "/account/verification-email", None, token=bob)
     client.call("DELETE", "/account", token=bob)
+
+
+def _staff_reads(client: ShopClient, staff: str, product: str, open_order: str) -> None:
+    """Staff's lists and lookups, the order's cancellation and the product's shipping-date run."""
+    client.call("GET", f"/admin/orders/{open_order}", token=staff)
+    client.call("GET", "/admin/failed-payments", token=staff)
+    client.call("GET", "/admin/orders?state=RESERVED&limit=2", token=staff)
+    client.call(
+        "POST",
+        f"/admin/orders/{open_order}/cancellation",
+        {"reason": "CUSTOMER_REQUEST", "note": "Asked by phone"},
+        token=staff,
+    )
+    client.call("GET", f"/admin/products/{product}/open-orders", token=staff)
+    dated = client.call(
+        "POST", f"/admin/products/{product}/shipping-date", {"shippingDate": demo.shipping_date(client)}, token=staff
+    )
+    client.call("GET", f"/admin/shipping-date-runs/{dated.body['runId']}", token=staff)
 
 
 if __name__ == "__main__":

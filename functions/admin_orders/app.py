@@ -6,6 +6,7 @@
 - POST /admin/imports/orders: orders of the old shop come over as they were (rule L11).
 - GET /admin/orders/{orderNumber}: one order as staff see it, with its emails and support requests (M6, S1).
 - GET /admin/failed-payments: orders whose payment failed, earliest re-settlement deadline first (L4-L6).
+- GET /admin/orders?state=...: the orders in one state, by time of order (the console's lists).
 
 There is no refund and no split: no route here (or anywhere) returns money or divides an order (L10, L11).
 """
@@ -21,8 +22,9 @@ from use_cases import staff_orders
 
 from shop.imports import ImportRequest
 from shop.order_numbers import parse_any_order_number
+from shop.orders import OrderState
 from shop.support import CancellationRequest, DefectReport, Shipment
-from shop.views import OrderDetailView, OrderView
+from shop.views import OrderDetailView, StaffOrderPage
 from shop_aws.api import handler_for, resolver
 
 app = resolver()
@@ -117,20 +119,6 @@ def import_orders(request: ImportRequest) -> Response[ImportResult]:
     return Response(201 if done.imported else 200, "application/json", body)
 
 
-class StaffOrderView(OrderView):
-    """An order in staff's lists: who ordered it, beside what the member sees."""
-
-    member_id: str = Field(alias="memberId")
-    email: str
-
-
-class FailedPaymentPage(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    orders: list[StaffOrderView]
-    next_cursor: str | None = Field(default=None, alias="nextCursor")
-
-
 @app.get(
     "/admin/orders/<order_number>",
     summary="One order as staff see it",
@@ -148,15 +136,27 @@ def order_detail(order_number: str) -> Response[OrderDetailView]:
 def failed_payments(
     limit: Annotated[int, Query(ge=1, le=50)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
-) -> Response[FailedPaymentPage]:
-    found, next_cursor = staff_orders.failed_payments(limit, cursor)
-    views = [
-        StaffOrderView.model_validate(
-            OrderView.of(order).model_dump(by_alias=True) | {"memberId": order.member_id, "email": order.email}
-        )
-        for order in found
-    ]
-    return Response(200, "application/json", FailedPaymentPage(orders=views, next_cursor=next_cursor))
+) -> Response[StaffOrderPage]:
+    return Response(200, "application/json", staff_orders.failed_payments(limit, cursor))
+
+
+@app.get(
+    "/admin/orders",
+    summary="Orders in one state",
+    description=(
+        "L1-L8: the orders in the state asked for, by time of order (oldest first, or newest first with "
+        "newestFirst=true), each with its member and whether order emails still reach them (E1), a page at a "
+        "time (limit, cursor)."
+    ),
+    operation_id="listOrdersByState",
+)
+def orders_by_state(
+    state: Annotated[OrderState, Query()],
+    limit: Annotated[int, Query(ge=1, le=50)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    newest_first: Annotated[bool, Query(alias="newestFirst")] = False,
+) -> Response[StaffOrderPage]:
+    return Response(200, "application/json", staff_orders.in_state(state, limit, cursor, newest_first=newest_first))
 
 
 lambda_handler = handler_for(app, staff_only=True)

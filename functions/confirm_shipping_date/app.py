@@ -3,7 +3,8 @@ already confirmed (rule L2: each affected order is emailed the new date).
 
 The request is accepted here and the work fans out through the shipping-date queue, a page of orders at a
 time, so a product with tens of thousands of orders is never one long invocation. A product's fan-out is a
-run whose progress staff (the console) and the warehouse system poll.
+run whose progress staff (the console) and the warehouse system poll; before confirming, staff see how many
+open orders the date will reach.
 """
 
 from __future__ import annotations
@@ -48,6 +49,28 @@ def confirm_for_product(product_id: str, request: ShippingDateRequest) -> Respon
     progress = f"/admin/shipping-date-runs/{run_id}"
     accepted = Accepted(shipping_date=shipping_date, product_id=product_id, run_id=run_id, progress=progress)
     return Response(202, "application/json", accepted, headers={"Location": progress})
+
+
+class OpenOrders(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    product_id: str = Field(alias="productId")
+    open_orders: int = Field(alias="openOrders", description="open orders a shipping date would reach now")
+
+
+@app.get(
+    "/admin/products/<product_id>/open-orders",
+    summary="How many open orders a product's shipping date would reach",
+    description=(
+        "L1, L2: the product's orders not shipped or cancelled yet, counted now: each would be dated (RESERVED) "
+        "or told of the new date. Shown before staff confirm; the run's own count (orders) may differ by the "
+        "orders placed or closed meanwhile."
+    ),
+    operation_id="countOpenOrdersOfProduct",
+)
+def open_orders(product_id: str) -> Response[OpenOrders]:
+    count = shipping_dates.open_orders(product_id)
+    return Response(200, "application/json", OpenOrders(product_id=product_id, open_orders=count))
 
 
 @app.get(

@@ -113,6 +113,11 @@ def a_failed_payment(shop: Shop, event: dict[str, Any]) -> None:
     an_order(shop, ORDER_NUMBER, OrderState.PAYMENT_FAILED)
 
 
+def the_product_with_an_open_order(shop: Shop, event: dict[str, Any]) -> None:
+    """The product in the path, and the sample member's reserved order of it."""
+    an_order(shop, ORDER_NUMBER, OrderState.RESERVED, product_id=event["pathParameters"]["productId"])
+
+
 def the_run_in_the_path(shop: Shop, event: dict[str, Any]) -> None:
     """A product's shipping-date run that staff started two minutes before the sample was taken."""
     started = datetime(2027, 5, 10, 14, 0, tzinfo=UTC)
@@ -285,6 +290,12 @@ SCENARIOS: dict[str, Scenario] = {
         the_run_in_the_path,
         answers(200),
     ),
+    "confirm_shipping_date/ProductOpenOrders": Scenario(
+        # rules L1, L2: staff see how many open orders the date will reach, a minute before confirming it
+        datetime(2027, 5, 10, 8, 29, tzinfo=UTC),
+        the_product_with_an_open_order,
+        answers(200),
+    ),
     "admin_orders/StaffOrderDetail": Scenario(
         # rule M6, rule S1: support looks the order up before cancelling it
         datetime(2027, 1, 15, 16, 18, tzinfo=UTC),
@@ -294,6 +305,12 @@ SCENARIOS: dict[str, Scenario] = {
     "admin_orders/FailedPayments": Scenario(
         # rule L4, rule L5: staff list the failed payments, earliest deadline first
         datetime(2027, 5, 12, 9, 0, tzinfo=UTC),
+        a_failed_payment,
+        answers(200),
+    ),
+    "admin_orders/OrdersByState": Scenario(
+        # rule L4: staff list the orders whose payment failed, oldest order first
+        datetime(2027, 5, 12, 9, 5, tzinfo=UTC),
         a_failed_payment,
         answers(200),
     ),

@@ -8,7 +8,7 @@ import pytest
 from use_cases import shipping_dates
 
 from tests.support.builders import preorder
-from tests.support.orders import cancel
+from tests.support.orders import a_shipped_order, cancel
 from tests.support.shop import Api, Member, Shop, place_preorder, state_of
 
 
@@ -147,5 +147,59 @@ def test_an_unknown_run_is_a_404(shop: Shop, staff: Member) -> None:
 
 def test_a_member_outside_the_staff_group_is_refused(shop: Shop, alice: Member) -> None:
     answer = shop.call("GET", f"/admin/shipping-date-runs/{'0' * 32}", member=alice)
+
+    assert answer.status == 403
+
+
+def open_orders(shop: Api, staff: Member, product_id: str = "miku-2027") -> int:
+    answer = shop.call("GET", f"/admin/products/{product_id}/open-orders", member=staff)
+    assert answer.status == 200, answer
+    assert answer.body["productId"] == product_id
+    return int(answer.body["openOrders"])
+
+
+def test_staff_see_before_confirming_how_many_open_orders_the_date_will_reach(
+    shop: Shop, staff: Member, five_orders
+) -> None:
+    # rule L1: the count shown first is the count the run then works through
+    before = open_orders(shop, staff)
+    run_id = confirm_product(shop, staff).body["runId"]
+    shop.shipping_queue.drain()
+
+    assert before == 5
+    assert progress(shop, staff, run_id)["orders"] == before
+
+
+def test_cancelled_shipped_and_other_products_orders_are_not_counted(
+    shop: Shop, alice: Member, staff: Member, five_orders
+) -> None:
+    # rule L7, rule L8: a shipped or cancelled order gets no shipping date
+    assert cancel(shop, five_orders[0]).status == 200
+    a_shipped_order(shop, alice, "miku-2027", key="shipped")
+    shop.add_product(preorder("rem-2027"))
+    place_preorder(shop, alice, "rem-2027", key="another-figure")
+
+    assert open_orders(shop, staff) == 4
+    assert open_orders(shop, staff, "rem-2027") == 1
+
+
+def test_orders_already_dated_are_counted_as_they_would_be_told_of_a_new_date(
+    shop: Shop, staff: Member, five_orders
+) -> None:
+    # rule L2: a changed date reaches every dated order again
+    confirm_product(shop, staff)
+    shop.shipping_queue.drain()
+
+    assert open_orders(shop, staff) == 5
+
+
+def test_the_open_orders_of_an_unknown_product_are_a_404(shop: Shop, staff: Member) -> None:
+    answer = shop.call("GET", "/admin/products/no-such-figure/open-orders", member=staff)
+
+    assert answer.status == 404
+
+
+def test_a_member_cannot_count_a_products_open_orders(shop: Shop, alice: Member, five_orders) -> None:
+    answer = shop.call("GET", "/admin/products/miku-2027/open-orders", member=alice)
 
     assert answer.status == 403

@@ -75,6 +75,28 @@ class OrderView(_View):
         )
 
 
+class StaffOrderView(OrderView):
+    """An order in staff's lists: who ordered it, and whether order emails still reach them (E1)."""
+
+    member_id: str = Field(alias="memberId")
+    email: str
+    email_undeliverable: bool = Field(default=False, alias="emailUndeliverable")
+
+    @classmethod
+    def of_order(cls, order: Order, *, email_undeliverable: bool) -> StaffOrderView:
+        return cls.model_validate(
+            OrderView.of(order).model_dump(by_alias=True)
+            | {"memberId": order.member_id, "email": order.email, "emailUndeliverable": email_undeliverable}
+        )
+
+
+class StaffOrderPage(_View):
+    """Staff's lists of orders (by state, failed payments), a page at a time."""
+
+    orders: list[StaffOrderView]
+    next_cursor: str | None = Field(default=None, alias="nextCursor")
+
+
 class CheckoutResult(_View):
     """Rule O9: the success message with every order number, its lines, shipping fee and total."""
 

@@ -32,7 +32,7 @@ from shop.shipping_dates import (
 )
 from shop_aws import sqs
 from shop_aws.dynamodb import order_changes, orders, products, shipping_date_runs
-from shop_aws.dynamodb.indexes import product_open_orders
+from shop_aws.dynamodb.indexes import count_product_open_orders, product_open_orders
 from shop_aws.dynamodb.outbox import outbox_email, outbox_event
 from shop_aws.runtime import clock, logger, metrics
 from shop_aws.settings import settings
@@ -58,6 +58,12 @@ def accept_for_product(product_id: str, shipping_date: date) -> tuple[str, str]:
     _queue(ProductPageJob(product_id=product_id, shipping_date=confirmed, request_id=run_id))
     logger.info("shipping date accepted for product", extra={"product_id": product_id, "run_id": run_id})
     return confirmed, run_id
+
+
+def open_orders(product_id: str) -> int:
+    """L1, L2: how many open orders of the product a shipping date would reach, for staff to see first."""
+    products.require_product(product_id)
+    return count_product_open_orders(product_id)
 
 
 def run_progress(run_id: str) -> ShippingDateRun:

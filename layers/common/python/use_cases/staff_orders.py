@@ -1,5 +1,6 @@
 """What staff and the warehouse do to orders: ship (L7), cancel for support (L8), replace a defective
-shipment (L10), and bring the old shop's orders over (L11). Nothing here refunds or splits an order."""
+shipment (L10), and bring the old shop's orders over (L11); and the orders as staff list them. Nothing here
+refunds or splits an order."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from shop.errors import DefectAlreadyRecorded, ImportRefused
 from shop.imports import ImportRequest, check_batch, imported_order
 from shop.members import normalise_email
 from shop.order_numbers import OrderNumbers, parse_any_order_number
-from shop.orders import Order
+from shop.orders import Order, OrderState
 from shop.support import (
     CancellationRequest,
     DefectReport,
@@ -24,12 +25,12 @@ from shop.support import (
     shipped,
 )
 from shop.support_requests import summary
-from shop.views import OrderDetailView
+from shop.views import OrderDetailView, StaffOrderPage, StaffOrderView
 from shop_aws.dynamodb import members, order_changes, orders, support_requests
 from shop_aws.dynamodb.indexes import orders_by_deadline
 from shop_aws.dynamodb.outbox import outbox_email
 from shop_aws.dynamodb.sent_emails import email_history
-from shop_aws.dynamodb.undeliverable import undeliverable
+from shop_aws.dynamodb.undeliverable import undeliverable, undeliverable_among
 from shop_aws.runtime import clock, logger, metrics
 
 order_numbers = OrderNumbers(clock())
@@ -48,11 +49,27 @@ def detail(order_number: str) -> OrderDetailView:
     return OrderDetailView.of_order(order, email_history(order_number), about, undeliverable(order.email))
 
 
-def failed_payments(limit: int, cursor: str | None) -> tuple[list[Order], str | None]:
+def failed_payments(limit: int, cursor: str | None) -> StaffOrderPage:
     """The orders whose payment failed, earliest re-settlement deadline first (L4, L5, L6), a page at a time."""
     numbers, next_cursor = orders_by_deadline(limit, cursor)
     found = [orders.get_order(number) for number in numbers]
-    return [order for order in found if order is not None], next_cursor
+    return _staff_page([order for order in found if order is not None], next_cursor)
+
+
+def in_state(state: OrderState, limit: int, cursor: str | None, *, newest_first: bool) -> StaffOrderPage:
+    """The orders in one state, by time of order, a page at a time (the console's lists)."""
+    found, next_cursor = orders.orders_in_state(state, limit, cursor, newest_first=newest_first)
+    return _staff_page(found, next_cursor)
+
+
+def _staff_page(found: list[Order], next_cursor: str | None) -> StaffOrderPage:
+    """Each order flagged when SES reported its member's address undeliverable (E1): they miss its emails."""
+    unreachable = undeliverable_among(order.email for order in found if not order.is_erased)
+    views = [
+        StaffOrderView.of_order(order, email_undeliverable=order.email.strip().lower() in unreachable)
+        for order in found
+    ]
+    return StaffOrderPage(orders=views, next_cursor=next_cursor)
 
 
 def ship(order_number: str, shipment: Shipment) -> OrderDetailView:

@@ -1,9 +1,12 @@
-"""The two sparse indexes the background work reads, so its reads follow the work, not the table's size.
+"""The indexes orders are found by, so reads follow the work, not the table's size.
 
 - ProductOpenOrders (GSI2): an entry per open order and product; shipping dates (L1, L2) and release-date
-  news (C2) fan out from it. A shipped or cancelled order leaves it.
+  news (C2) fan out from it, and staff see how many orders a date will reach. A shipped or cancelled order
+  leaves it.
 - ResettlementDeadlines (GSI3): a failed payment's order, by deadline; the expiry (L6) and the reminder
   (L5a) read only it. Re-settled, paid or cancelled orders leave it.
+- OrdersByState (GSI6): every order under its current state, by time of order (staff's lists); each
+  transition moves it.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from datetime import datetime
 from typing import Any
 
 from shop.clock import iso
-from shop.orders import Order
+from shop.order_numbers import listing_key
+from shop.orders import Order, OrderState
+from shop_aws.clients import client
 from shop_aws.dynamodb.cursors import query_page
 from shop_aws.dynamodb.items import key, table
 
 PRODUCT_ORDERS_INDEX = "ProductOpenOrders"
 RESETTLEMENT_INDEX = "ResettlementDeadlines"
 RESETTLEMENT_INDEX_ATTRIBUTES = ("GSI3PK", "GSI3SK")
+STATE_INDEX = "OrdersByState"
 
 
 def product_index_entry(order_number: str, product_id: str, *, indexed: bool = True) -> dict[str, Any]:
@@ -57,6 +63,33 @@ def product_open_orders(product_id: str, limit: int, cursor: str | None) -> tupl
     }
     items, next_cursor = query_page(query, cursor, "GSI2")
     return [item["GSI2SK"]["S"] for item in items], next_cursor
+
+
+def count_product_open_orders(product_id: str) -> int:
+    """How many open orders of the product a shipping date would reach now (L1, L2): counted, not read."""
+    query: dict[str, Any] = {
+        "TableName": table(),
+        "IndexName": PRODUCT_ORDERS_INDEX,
+        "KeyConditionExpression": "GSI2PK = :product",
+        "ExpressionAttributeValues": {":product": {"S": f"PRODUCT#{product_id}"}},
+        "Select": "COUNT",
+    }
+    counted = 0
+    while True:
+        response = client("dynamodb").query(**query)
+        counted += int(response["Count"])
+        if "LastEvaluatedKey" not in response:
+            return counted
+        query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def state_index_key(state: OrderState) -> str:
+    return f"ORDERS#{state.value}"
+
+
+def state_index_values(order: Order) -> dict[str, str]:
+    """Lists the order under its state, by time of order; written with the order and with each transition."""
+    return {"GSI6PK": state_index_key(order.state), "GSI6SK": listing_key(order.order_number, order.created_at)}
 
 
 def resettlement_index_values(deadline: datetime, order_number: str) -> dict[str, str]:

@@ -23,6 +23,7 @@ from shop_aws.dynamodb.indexes import (
     RESETTLEMENT_INDEX_ATTRIBUTES,
     close_product_index_entries,
     resettlement_index_values,
+    state_index_values,
 )
 from shop_aws.dynamodb.items import order_key, storable, table, to_attributes
 from shop_aws.dynamodb.outbox import OutboxEntry, put_outbox
@@ -214,7 +215,7 @@ def _transition(
 
     _update(
         order,
-        {"state": target, **_fields_of(moved, fields)},
+        {"state": target, **state_index_values(moved), **_fields_of(moved, fields)},
         "#state = :from" + (f" AND ({condition})" if condition else ""),
         {":from": order.state.value, **(values or {})},
         also=also,

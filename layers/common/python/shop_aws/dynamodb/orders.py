@@ -16,11 +16,11 @@ from shop.errors import (
     SoldOut,
 )
 from shop.order_numbers import listing_key
-from shop.orders import OPEN_STATES, Order
+from shop.orders import OPEN_STATES, Order, OrderState
 from shop_aws.clients import client
 from shop_aws.dynamodb import carts
 from shop_aws.dynamodb.cursors import query_page
-from shop_aws.dynamodb.indexes import product_index_entry
+from shop_aws.dynamodb.indexes import STATE_INDEX, product_index_entry, state_index_key, state_index_values
 from shop_aws.dynamodb.items import from_attributes, order_key, profile_key, stored, table, to_attributes
 from shop_aws.dynamodb.outbox import OutboxEntry, put_outbox
 from shop_aws.dynamodb.products import LISTINGS_INDEX, take_stock
@@ -30,13 +30,21 @@ _FIELDS = frozenset(Order.model_fields[name].alias or name for name in Order.mod
 
 
 def order_item(order: Order) -> dict[str, Any]:
-    """The order as stored; listed under its member for My Account unless the member withdrew (M5)."""
+    """The order as stored: listed under its state for staff, and under its member for My Account unless the
+    member withdrew (M5)."""
     listing = (
         {}
         if order.is_erased
         else {"GSI1PK": f"MEMBER#{order.member_id}", "GSI1SK": listing_key(order.order_number, order.created_at)}
     )
-    return {"PK": f"ORDER#{order.order_number}", "SK": "ORDER", "type": "ORDER", **listing, **stored(order)}
+    return {
+        "PK": f"ORDER#{order.order_number}",
+        "SK": "ORDER",
+        "type": "ORDER",
+        **listing,
+        **state_index_values(order),
+        **stored(order),
+    }
 
 
 def order_from(item: Mapping[str, Any]) -> Order:
@@ -68,6 +76,22 @@ def member_orders(member_id: str, limit: int, cursor: str | None) -> tuple[list[
         "Limit": limit,
     }
     items, next_cursor = query_page(query, cursor, "GSI1")
+    return [order_from(item) for item in items], next_cursor
+
+
+def orders_in_state(
+    state: OrderState, limit: int, cursor: str | None, *, newest_first: bool = False
+) -> tuple[list[Order], str | None]:
+    """One page of the orders in the state, oldest first unless asked otherwise (staff's lists)."""
+    query: dict[str, Any] = {
+        "TableName": table(),
+        "IndexName": STATE_INDEX,
+        "KeyConditionExpression": "GSI6PK = :state",
+        "ExpressionAttributeValues": {":state": {"S": state_index_key(state)}},
+        "ScanIndexForward": not newest_first,
+        "Limit": limit,
+    }
+    items, next_cursor = query_page(query, cursor, "GSI6")
     return [order_from(item) for item in items], next_cursor
 
 

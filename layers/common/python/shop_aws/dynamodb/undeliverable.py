@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -43,3 +45,26 @@ def mark_undeliverable(
 def undeliverable(address: str) -> dict[str, Any] | None:
     item = client("dynamodb").get_item(TableName=table(), Key=_key(address)).get("Item")
     return from_attributes(item) if item else None
+
+
+def undeliverable_among(addresses: Iterable[str]) -> set[str]:
+    """Which of the addresses (lower-cased) SES reported undeliverable: one BatchGetItem for a staff list's page.
+
+    DynamoDB may leave keys unprocessed under load; they are asked again after a short wait, as AWS advises.
+    """
+    wanted = sorted({address.strip().lower() for address in addresses})
+    found: set[str] = set()
+    for start in range(0, len(wanted), 100):  # BatchGetItem's limit per call
+        keys: dict[str, Any] = {
+            table(): {"Keys": [_key(address) for address in wanted[start : start + 100]], "ProjectionExpression": "PK"}
+        }
+        for attempt in range(6):
+            response = client("dynamodb").batch_get_item(RequestItems=keys)
+            found |= {item["PK"]["S"].removeprefix("UNDELIVERABLE#") for item in response["Responses"].get(table(), [])}
+            keys = response.get("UnprocessedKeys") or {}
+            if not keys:
+                break
+            time.sleep(0.05 * 2**attempt)
+        else:
+            raise RuntimeError("DynamoDB left keys unprocessed after six tries; the list cannot say who is reachable.")
+    return found
