@@ -4,7 +4,8 @@
     PYTHONPATH=.:layers/common/python .venv/bin/python tools/web_screenshots.py [http://127.0.0.1:3000]
 
 Walks the guide's flow as a new member (sign up, verify from the mailbox, a pre-order and an in-stock
-figure, confirm), then staff confirm the pre-order's shipping date in the console, in Debian's chromium.
+figure, confirm), then staff list the orders and confirm the pre-order's shipping date in the console (the
+count of open orders first, then the run), in Debian's chromium.
 """
 
 from __future__ import annotations
@@ -92,8 +93,13 @@ def shoot_console(console: Page, url: str) -> None:
     console.get_by_role("button", name="Sign in").click()
     console.get_by_role("heading", name="Products").wait_for()
     shoot(console, "console-products")
+    console.goto(f"{url}/console/#/orders")
+    console.locator("#orders-by-state tbody tr").first.wait_for()
+    shoot(console, "console-orders")
     console.goto(f"{url}/console/#/product/miku-winter-2027")
+    console.locator("#open-orders").wait_for()
     console.get_by_label("Shipping date").fill("2027-06-20")
+    shoot(console, "console-shipping-date-confirm")
     console.get_by_role("button", name="Confirm the shipping date").click()
     console.get_by_text("Finished:").wait_for(timeout=30_000)
     shoot(console, "console-shipping-date-run")

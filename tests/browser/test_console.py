@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from playwright.sync_api import Browser, Page, expect
 
-from local.client import ShopClient
+from local.client import ShopClient, wait_for
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
 from tests.browser.axe import assert_accessible
 from tests.e2e.support import cart, new_member, new_product
@@ -41,10 +43,12 @@ def test_staff_confirm_a_products_shipping_date_and_watch_the_fan_out_finish(
     expect(page.get_by_role("heading", name="Products")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{shop.url}/console/#/product/{product['productId']}")
+    expect(page.locator("#open-orders")).to_contain_text("The date will reach 3 open orders")
     page.get_by_label("Shipping date").fill("2027-06-20")
-    page.get_by_role("button", name="Confirm the shipping date").click()
+    page.get_by_role("button", name="Confirm the shipping date for 3 open orders").click()
 
-    # then the console polls the run until every open order is dated, emailed and sent to be charged
+    # then the console, having shown the count first, polls the run until every open order is dated, emailed
+    # and sent to be charged
     expect(page.locator("#run-status")).to_have_text("Finished: 3 of 3 open orders have 2027-06-20.", timeout=30_000)
     for count in ("orders", "dated", "emailed", "settlementRequested"):
         expect(page.locator(f'[data-count="{count}"]')).to_have_text("3")
@@ -135,3 +139,84 @@ def test_staff_see_a_failed_payment_listed_with_its_member_and_deadline(
     expect(row).to_contain_text(email)
     expect(row).to_contain_text("UTC")
     assert_accessible(page)
+
+
+def test_staff_list_orders_by_state_with_an_undeliverable_email_flagged(
+    page: Page, shop: ShopClient, staff_token: str
+) -> None:
+    # rule E1: SES's bounce test address, so the member misses the order emails
+    # given a member whose address bounces, with a reserved order, and a member whose address works
+    bouncing = f"bounce+{uuid.uuid4().hex[:10]}@simulator.amazonses.com"
+    body = {"email": bouncing, "password": "Figure#2027a", "name": "Bounce", "acceptTerms": True, "termsVersion": "1"}
+    assert shop.call("POST", "/members", body).status == 201
+    link = shop.link_in_mail(bouncing, "verify-email")["token"]
+    assert shop.call("POST", "/members/verification", {"token": link}).status == 200
+    tokens = {"bouncing": shop.sign_in(bouncing, "Figure#2027a"), "working": new_member(shop, "works")[1]}
+    numbers = {}
+    for label, token in tokens.items():
+        placed = shop.call(
+            "POST",
+            "/checkout",
+            cart(("miku-winter-2027", 1), card=shop.save_card(token, VISA)),
+            token=token,
+            headers={"Idempotency-Key": f"by-state-{label}"},
+        )
+        assert placed.status == 201, placed
+        numbers[label] = placed.body["orders"][0]["orderNumber"]
+    wait_for(
+        lambda: shop.order(numbers["bouncing"], tokens["bouncing"]),
+        lambda order: order.get("emailUndeliverable") is not None,
+        20,
+        "the bounce to be recorded",
+    )
+
+    # when staff open the console's orders, whose list shows the reserved orders, newest first
+    sign_in_to_the_console(page, shop, STAFF_EMAIL, STAFF_PASSWORD)
+    expect(page.get_by_role("heading", name="Products")).to_be_visible()
+    page.get_by_role("link", name="Orders").click()
+
+    # then the bouncing member's order is flagged, the other not
+    table = page.locator("#orders-by-state")
+    expect(table.get_by_role("row").filter(has_text=numbers["bouncing"])).to_contain_text("email undeliverable")
+    expect(table.get_by_role("row").filter(has_text=numbers["working"])).not_to_contain_text("undeliverable")
+    assert_accessible(page)
+
+    # and the order, opened from the list, says since when and which email was lost
+    table.get_by_role("button", name=numbers["bouncing"]).click()
+    expect(page.locator("#order-facts")).to_contain_text(f"{bouncing} since")
+    expect(page.locator("#order-facts")).to_contain_text("Order emails no longer reach this member.")
+
+
+def test_an_order_moves_to_its_new_state_in_the_console_list(page: Page, shop: ShopClient, staff_token: str) -> None:
+    # rule L7
+    # given a member's paid order
+    _, token = new_member(shop, "listed")
+    placed = shop.call(
+        "POST",
+        "/checkout",
+        cart(("miku-winter-2027", 1), card=shop.save_card(token, VISA)),
+        token=token,
+        headers={"Idempotency-Key": "listed-paid"},
+    )
+    number = placed.body["orders"][0]["orderNumber"]
+    dated = shop.call(
+        "POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff_token
+    )
+    assert dated.status == 202
+    shop.wait_for_state(number, token, "PAID")
+
+    # when staff list the paid orders, then ship the order and list the shipped ones
+    sign_in_to_the_console(page, shop, STAFF_EMAIL, STAFF_PASSWORD)
+    expect(page.get_by_role("heading", name="Products")).to_be_visible()
+    page.get_by_role("link", name="Orders").click()
+    page.get_by_label("State").select_option("PAID")
+    expect(page.locator("#orders-by-state").get_by_role("row").filter(has_text=number)).to_have_count(1)
+    page.get_by_label("Order number").fill(number)
+    page.get_by_label("Carrier").fill("DHL")
+    page.get_by_label("Tracking number").fill("JD014600003999")
+    page.get_by_role("button", name="Record the shipment").click()
+    expect(page.get_by_role("status").filter(has_text="shipped")).to_be_visible()
+    page.get_by_label("State").select_option("SHIPPED")
+
+    # then the order is listed among the shipped orders
+    expect(page.locator("#orders-by-state").get_by_role("row").filter(has_text=number)).to_have_count(1)

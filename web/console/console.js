@@ -175,10 +175,21 @@ async function productPage(productId) {
     () => call("POST", `/admin/products/${p.productId}/release-date`, { releaseDate: value("release-date") }),
     (b) => notice(`Release date moved from ${b.previousReleaseDate} to ${b.releaseDate}; the members are being told.`, "ok"),
   );
+  // L1, L2: how many open orders the date reaches, counted by the API before staff confirm it.
+  const open = await call("GET", `/admin/products/${encodeURIComponent(p.productId)}/open-orders`);
+  const reach = open.ok ? open.body.openOrders : null;
+  const orders = (n) => `${n.toLocaleString("en-US")} open order${n === 1 ? "" : "s"}`;
   const shipping = apiForm(
     "Confirm the shipping date of every open order",
-    [field("product-shipping-date", "Shipping date", { type: "date", required: true })],
-    "Confirm the shipping date",
+    [
+      h("p", { id: "open-orders" }, reach === null
+        ? `The open orders could not be counted: ${refusalText(open)}`
+        : reach === 0
+          ? "No open orders now: the date would reach nobody."
+          : `The date will reach ${orders(reach)}: each reserved one is dated and charged, each dated one is told of the new date.`),
+      field("product-shipping-date", "Shipping date", { type: "date", required: true }),
+    ],
+    reach === null ? "Confirm the shipping date" : `Confirm the shipping date for ${orders(reach)}`,
     () => call("POST", `/admin/products/${p.productId}/shipping-date`, { shippingDate: value("product-shipping-date") }),
     (b) => {
       location.hash = `#/run/${b.runId}`;
@@ -221,6 +232,61 @@ async function runPage(runId) {
 }
 
 // ---------------------------------------------------------------- orders
+const STATES = [
+  ["RESERVED", "Reserved"],
+  ["SHIPPING_DATE_CONFIRMED", "Shipping date confirmed"],
+  ["SETTLEMENT_PENDING", "Being charged"],
+  ["PAYMENT_FAILED", "Payment failed"],
+  ["PAID", "Paid"],
+  ["SHIPPED", "Shipped"],
+  ["CANCELLED", "Cancelled"],
+];
+
+/** E1: the member's address bounced or complained, so they miss this order's emails: support reaches them otherwise. */
+function emailCell(order) {
+  return h("td", {}, order.email, order.emailUndeliverable ? [" ", h("strong", { class: "flag" }, "(email undeliverable)")] : null);
+}
+
+/** The orders in one state, a page at a time; "More" follows the API's cursor. */
+function stateList(lookUp) {
+  const state = h("select", { id: "list-state" }, STATES.map(([v, label]) => h("option", { value: v }, label)));
+  const newest = h("input", { id: "list-newest", type: "checkbox", checked: true });
+  const body = h("tbody", {});
+  const more = h("button", { type: "button", hidden: true }, "More orders");
+  const answer = h("div", { "aria-live": "polite" });
+  let cursor = null;
+  async function load(first) {
+    if (first) cursor = null;
+    const query = new URLSearchParams({ state: state.value, limit: "20", newestFirst: String(newest.checked) });
+    if (cursor) query.set("cursor", cursor);
+    const reply = await call("GET", `/admin/orders?${query}`);
+    if (!reply.ok) return answer.replaceChildren(notice(refusalText(reply)));
+    const rows = reply.body.orders.map((o) =>
+      h("tr", {},
+        h("th", { scope: "row" }, h("button", { type: "button", class: "link", onclick: () => lookUp(o.orderNumber) }, o.orderNumber)),
+        emailCell(o), h("td", {}, when(o.createdAt)), h("td", {}, o.shippingDate ?? ""), h("td", {}, money(o.totalCents))));
+    if (first) body.replaceChildren(...rows);
+    else body.append(...rows);
+    cursor = reply.body.nextCursor;
+    more.hidden = !cursor;
+    answer.replaceChildren(h("p", { role: "status" }, body.children.length ? `${body.children.length} ${state.selectedOptions[0].textContent.toLowerCase()} orders shown${cursor ? ", more to come" : ""}.` : "No orders in this state."));
+  }
+  state.addEventListener("change", () => load(true));
+  newest.addEventListener("change", () => load(true));
+  more.addEventListener("click", () => load(false));
+  load(true);
+  return [
+    h("h2", {}, "Orders by state"),
+    h("p", { class: "field" }, h("label", { for: "list-state" }, "State"), state),
+    h("p", { class: "field inline" }, newest, h("label", { for: "list-newest" }, "Newest first")),
+    h("table", { id: "orders-by-state" }, h("caption", {}, "Orders in the state chosen"),
+      h("thead", {}, h("tr", {}, ["Order", "Member", "Ordered", "Shipping date", "Total"].map((t) => h("th", { scope: "col" }, t)))),
+      body),
+    more,
+    answer,
+  ];
+}
+
 const REASONS = ["CUSTOMER_REQUEST", "DUPLICATE_ORDER", "ADDRESS_UNDELIVERABLE", "PRODUCT_DISCONTINUED", "SUSPECTED_FRAUD"];
 
 async function ordersPage() {
@@ -238,29 +304,36 @@ async function ordersPage() {
           h("caption", {}, "Failed payments, earliest deadline first"),
           h("thead", {}, h("tr", {}, ["Order", "Member", "Pay again by", "Total"].map((t) => h("th", { scope: "col" }, t)))),
           h("tbody", {}, failed.body.orders.map((o) =>
-            h("tr", {}, h("th", { scope: "row" }, o.orderNumber), h("td", {}, o.email), h("td", {}, when(o.resettlementDeadline)), h("td", {}, money(o.totalCents))))),
+            h("tr", {}, h("th", { scope: "row" }, o.orderNumber), emailCell(o), h("td", {}, when(o.resettlementDeadline)), h("td", {}, money(o.totalCents))))),
         )
       : h("p", {}, "No failed payments.");
-  const lookup = h("button", {
-    type: "button",
-    onclick: async () => {
-      const reply = await call("GET", `/admin/orders/${encodeURIComponent(number())}`);
-      if (!reply.ok) return found.replaceChildren(notice(refusalText(reply)));
-      const o = reply.body;
-      found.replaceChildren(
-        h("dl", { class: "facts", id: "order-facts" },
-          h("dt", {}, "State"), h("dd", {}, o.state),
-          h("dt", {}, "Shipping date"), h("dd", {}, o.shippingDate ?? "not confirmed"),
-          h("dt", {}, "Payment"), h("dd", {}, `${o.payment.state} (${o.payment.method})`),
-          o.payment.resettlementDeadline && [h("dt", {}, "Pay again by"), h("dd", {}, when(o.payment.resettlementDeadline))],
-          h("dt", {}, "Total"), h("dd", {}, money(o.totalCents)),
-          h("dt", {}, "Emails"), h("dd", {}, o.history.map((e) => `${when(e.sentAt)}: ${e.subject}`).join("; ") || "none")),
-      );
-    },
-  }, "Look up");
+  async function lookUp() {
+    const reply = await call("GET", `/admin/orders/${encodeURIComponent(number())}`);
+    if (!reply.ok) return found.replaceChildren(notice(refusalText(reply)));
+    const o = reply.body;
+    found.replaceChildren(
+      h("dl", { class: "facts", id: "order-facts" },
+        h("dt", {}, "State"), h("dd", {}, o.state),
+        h("dt", {}, "Shipping date"), h("dd", {}, o.shippingDate ?? "not confirmed"),
+        h("dt", {}, "Payment"), h("dd", {}, `${o.payment.state} (${o.payment.method})`),
+        o.payment.resettlementDeadline && [h("dt", {}, "Pay again by"), h("dd", {}, when(o.payment.resettlementDeadline))],
+        h("dt", {}, "Total"), h("dd", {}, money(o.totalCents)),
+        h("dt", {}, "Emails"), h("dd", {}, o.history.map((e) => `${when(e.sentAt)}: ${e.subject}`).join("; ") || "none"),
+        o.emailUndeliverable && [
+          h("dt", {}, "Email undeliverable"),
+          h("dd", { class: "flag" }, `${o.emailUndeliverable.address} since ${when(o.emailUndeliverable.since)} (${o.emailUndeliverable.reason}; the lost email: ${o.emailUndeliverable.lostEmailKind.replaceAll("_", " ")}). Order emails no longer reach this member.`),
+        ]),
+    );
+  }
+  const lookup = h("button", { type: "button", onclick: lookUp }, "Look up");
+  const lookUpFromList = (orderNumber) => {
+    document.getElementById("order-number").value = orderNumber;
+    lookUp().then(() => document.getElementById("order-number").focus());
+  };
   show(
     "Orders",
     failedList,
+    stateList(lookUpFromList),
     h("h2", {}, "One order"),
     field("order-number", "Order number", { required: true, autocomplete: "off" }),
     lookup,
