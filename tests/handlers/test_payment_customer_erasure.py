@@ -128,9 +128,7 @@ def test_while_stripe_is_down_the_erasure_fails_and_waits_in_the_queue_with_noth
     assert payment_customers.payment_customer(member.member_id) == customer
 
 
-def test_after_an_outage_the_waiting_erasure_is_done(
-    shop: Shop, member: Member, erasures: CustomerErasures
-) -> None:
+def test_after_an_outage_the_waiting_erasure_is_done(shop: Shop, member: Member, erasures: CustomerErasures) -> None:
     # rule M5, P3
     # given
     customer = customer_of(shop, member)
