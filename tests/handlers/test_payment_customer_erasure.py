@@ -239,3 +239,20 @@ def test_a_card_saved_while_the_withdrawal_was_deciding_makes_it_try_again_with_
     assert (refused.status, answer.status) == (409, 200)
     assert not shop.stripe.has_customer(made[0])
     assert payment_customers.payment_customer(member.member_id) is None
+
+
+def test_a_token_issued_before_the_withdrawal_makes_no_new_stripe_customer(
+    shop: Shop, member: Member, erasures: CustomerErasures
+) -> None:
+    # rule M5, P1: an ID token stays valid up to an hour after the withdrawal
+    # given
+    customer_of(shop, member)
+    shop.call("DELETE", "/account", member=member)
+    erasures.run_all()
+
+    # when
+    answer = shop.call("POST", "/payments/setup-intents", member=member)
+
+    # then
+    assert (answer.status, answer.body["code"]) == (403, "ACCOUNT_WITHDRAWN")
+    assert payment_customers.payment_customer(member.member_id) is None
