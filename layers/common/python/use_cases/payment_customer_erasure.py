@@ -11,15 +11,14 @@ from shop_aws.dynamodb import payment_customers
 from shop_aws.runtime import logger, metrics
 
 
-def forget(erasure: CustomerErasure, processor: PaymentProcessor) -> bool:
-    """The customer deleted at the processor, then its item; False when an earlier delivery had done it.
+def forget(erasure: CustomerErasure, processor: PaymentProcessor) -> None:
+    """The customer deleted at the processor, then its item (an earlier delivery may have done both).
 
     ProcessorUnavailable propagates with nothing changed, so the request is retried.
     """
     processor.forget_customer(erasure.customer_id)
     if not payment_customers.forget_payment_customer(erasure):
         logger.info("payment customer already forgotten", extra={"member_id": erasure.member_id})
-        return False
+        return
     metrics.add_metric(name="PaymentCustomersForgotten", unit="Count", value=1)
     logger.info("payment customer forgotten", extra={"member_id": erasure.member_id})
-    return True
