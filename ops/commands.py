@@ -5,6 +5,8 @@
 - Payment events (PaymentEventsDeadLetterAlarm): EventBridge put the event itself in the queue; a redrive
   puts it back on the shop's bus, where the payment functions apply it (idempotently).
 - Shipping-date jobs (ShippingDateDeadLetterAlarm): sent back to the worker's queue.
+- Settlement requests (SettlementDeadLetterAlarm) and payment-customer erasures
+  (PaymentCustomerErasureDeadLetterAlarm): sent back to their function's queue (both are idempotent).
 - The outbox's stream failures and the schedules' failed runs only say that something failed: the
   sweeper re-sends the outbox entries and the schedules run again by themselves, so these are purged
   once read.

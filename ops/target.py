@@ -23,9 +23,14 @@ DEAD_LETTER_QUEUES = {
     "outbox": "OutboxDeadLetterQueue",
     "functions": "FunctionsDeadLetterQueue",
     "settlement": "SettlementDeadLetterQueue",
+    "payment-customer-erasure": "PaymentCustomerErasureDeadLetterQueue",
 }
 # Where a job of a redrivable dead-letter queue goes back to (payment events go back to the bus).
-JOB_QUEUES = {"shipping-date": "ShippingDateQueue", "settlement": "SettlementQueue"}
+JOB_QUEUES = {
+    "shipping-date": "ShippingDateQueue",
+    "settlement": "SettlementQueue",
+    "payment-customer-erasure": "PaymentCustomerErasureQueue",
+}
 _ENVIRONMENT_OF = "OutboxSweeperFunction"
 
 

@@ -40,8 +40,15 @@ NAME_PROPERTIES = (
 )
 # Names that live inside another resource of the stack, so two stacks cannot clash on them.
 NAMES_INSIDE_A_PARENT = {"AWS::Cognito::UserPoolGroup"}
-# The functions whose work removes an item of the shop table: the cart, a used password code, a withdrawal.
-DELETING_FUNCTIONS = {"CartFunction", "PasswordsFunction", "AccountFunction", "AdminSupportFunction"}
+# The functions whose work removes an item of the shop table: the cart, a used password code, a withdrawal, and a
+# withdrawn member's payment customer.
+DELETING_FUNCTIONS = {
+    "CartFunction",
+    "PasswordsFunction",
+    "AccountFunction",
+    "AdminSupportFunction",
+    "ForgetPaymentCustomerFunction",
+}
 
 
 @cache

@@ -1,12 +1,15 @@
-"""A member's account over HTTP, against the local stack: verify, sign in, change and reset the password."""
+"""A member's account over HTTP, against the local stack: verify, sign in, change and reset the password,
+withdraw."""
 
 from __future__ import annotations
 
 import uuid
 
 import pytest
+import requests
 
-from local.client import ShopClient, ShopError
+from local.client import ShopClient, ShopError, wait_for
+from local.provision import LOCAL_SECRETS
 from tests.e2e.support import PASSWORD, cart, new_member
 
 NEW_PASSWORD = "Nendoroid$2028"
@@ -63,6 +66,30 @@ def test_sign_up_verify_sign_in_change_the_password_then_forget_it_and_reset_it(
     assert confirmed.status == 200, confirmed
     assert sign_in(local_shop, email, NEW_PASSWORD) == 401
     assert local_shop.sign_in(email, RESET_PASSWORD)
+
+
+def test_a_member_who_withdraws_has_their_stripe_customer_deleted(local_shop: ShopClient) -> None:
+    # rule M5, P1: the bus rule, the erasure queue and its function, wired from the template
+    # given a member who saved a card (which made their Stripe customer)
+    email, token = new_member(local_shop, "withdrawing")
+    setup = local_shop.call("POST", "/payments/setup-intents", token=token)
+    assert setup.status == 201, setup
+    customer = f"{local_shop.config['stripeApiUrl']}/v1/customers/{setup.body['customerId']}"
+    stripe = {"Authorization": f"Bearer {LOCAL_SECRETS['StripeSecretKeyName']}"}
+    assert requests.get(customer, headers=stripe, timeout=10).status_code == 200
+
+    # when
+    withdrawn = local_shop.call("DELETE", "/account", token=token)
+
+    # then
+    assert withdrawn.status == 200, withdrawn
+    local_shop.wait_for_mail(email, "Your Preorder Figure Shop account has been deleted")
+    wait_for(
+        lambda: requests.get(customer, headers=stripe, timeout=10).status_code,
+        lambda status: status == 404,
+        timeout=20,
+        what="the withdrawn member's Stripe customer to be deleted",
+    )
 
 
 def test_a_reset_for_an_unknown_address_is_answered_like_one_for_a_member(local_shop: ShopClient) -> None:

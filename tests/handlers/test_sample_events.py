@@ -346,6 +346,16 @@ def an_event_left_pending_by_the_stream(shop: Shop, event: dict[str, Any]) -> No
     )
 
 
+def the_withdrawn_members_payment_customer(shop: Shop, event: dict[str, Any]) -> None:
+    """The customer the sample names, with a saved card, at the local Stripe and in the shop (M5: its member
+    withdrew a second before)."""
+    erasure = json.loads(event["Records"][0]["body"])["detail"]
+    shop.stripe.fixture_card("pm_1QdF7hK2xLw9VbT3sNc8Rz4E", erasure["customerId"])
+    payment_customers.keep_payment_customer(
+        erasure["memberId"], erasure["customerId"], datetime(2026, 12, 5, 10, 21, 58, tzinfo=UTC)
+    )
+
+
 def delivers(count: int) -> Callable[[Any], None]:
     def check(response: Any) -> None:
         assert response["delivered"] == count, response
@@ -435,6 +445,10 @@ SCENARIOS: dict[str, Scenario] = {
     # The settlement request is charged: its card is unknown to the local Stripe, a decided outcome
     # (PaymentFailed, card_not_on_file), so nothing is left for the queue to retry.
     "charge": Scenario(datetime(2027, 5, 10, 8, 30, 2, tzinfo=UTC), nothing, no_batch_item_failures),
+    # M5: the member withdrew (the account sample); their Stripe customer is deleted.
+    "forget_payment_customer": Scenario(
+        datetime(2027, 6, 14, 19, 32, 6, tzinfo=UTC), the_withdrawn_members_payment_customer, no_batch_item_failures
+    ),
     # P4: Stripe's notification of the charge, signed (with the local webhook secret) two seconds before.
     "stripe_webhook": Scenario(SETTLEMENT_ANSWERED_AT + timedelta(seconds=2), nothing, answers(200)),
     "outbox_sweeper": Scenario(

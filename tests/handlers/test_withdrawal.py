@@ -140,6 +140,7 @@ def test_a_refused_withdrawal_changes_nothing(shop: Shop, member: Member) -> Non
 def test_a_token_issued_before_the_withdrawal_places_no_order(shop: Shop, member: Member) -> None:
     # rule M5: an ID token stays valid up to an hour after the sign-in is deleted
     shop.add_product(preorder("miku-2027"))
+    shop.card_of(member)  # saved before: a withdrawn member saves no card (P1)
     withdraw(shop, member)
 
     answer = checkout(shop, member, cart(("miku-2027", 1)), key="after-withdrawal")

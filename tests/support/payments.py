@@ -110,6 +110,41 @@ class Settlement:
         return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
 
 
+class CustomerErasures:
+    """M5: the outbox puts PaymentCustomerErasureRequested on the bus, moto's rule delivers it to the erasure
+    queue, and forget_payment_customer deletes the customer at the local Stripe, as SQS hands it messages."""
+
+    def __init__(self, shop: Shop) -> None:
+        self.shop = shop
+        self.queue = QueuePump(shop.session, shop.stack, shop.functions, "PaymentCustomerErasureQueue")
+
+    def run_all(self) -> int:
+        """Deliver the outbox, then each queued erasure once (a failed one is visible again at once, as after
+        its visibility timeout); returns how many failed."""
+        self.shop.deliver_outbox()
+        failed = 0
+        while True:
+            handled, failures = self.queue.pump_once()
+            failed += failures
+            if handled in {0, failures}:
+                return failed
+
+    def deliver_again(self) -> None:
+        """The queued erasures are each delivered a second time (SQS delivers at least once)."""
+        sqs = self.shop.session.client("sqs")
+        messages = sqs.receive_message(QueueUrl=self.queue.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+        for message in messages.get("Messages", []):
+            sqs.send_message(QueueUrl=self.queue.queue_url, MessageBody=message["Body"])
+
+    def queued(self) -> int:
+        sqs = self.shop.session.client("sqs")
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=self.queue.queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
 def webhook(shop: Shop, body: str, signature: str | None) -> Any:
     headers = {"Content-Type": "application/json; charset=utf-8"}
     if signature is not None:

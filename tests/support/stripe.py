@@ -112,6 +112,14 @@ class LocalStripe:
         body = {"id": method, "customer": customer, "number": number}
         self.http.post(f"{self.url}/_config/cards", json=body, timeout=5).raise_for_status()
 
+    def has_customer(self, customer: str) -> bool:
+        """Whether Stripe still keeps the customer (a deleted one answers 404, or `deleted: true` at Stripe)."""
+        answer = self.http.get(f"{self.url}/v1/customers/{customer}", timeout=10)
+        if answer.status_code == 404:
+            return False
+        answer.raise_for_status()
+        return not answer.json().get("deleted", False)
+
     def detach(self, method: str) -> None:
         self._post(f"/v1/payment_methods/{method}/detach", {}).raise_for_status()
 

@@ -48,6 +48,19 @@ class Charge(BaseModel):
     payment_method_id: str = Field(alias="paymentToken")
 
 
+class CustomerErasure(BaseModel):
+    """M5: a withdrawn member's customer at the processor, to delete (it holds their email and saved cards)."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+    member_id: str = Field(alias="memberId")
+    customer_id: str = Field(alias="customerId")
+
+
+# M5: the bus event asking for a withdrawn member's customer to be deleted at the processor.
+CUSTOMER_ERASURE_REQUESTED = "PaymentCustomerErasureRequested"
+
+
 class Outcome(StrEnum):
     SUCCEEDED = "PaymentSucceeded"
     FAILED = "PaymentFailed"
@@ -96,6 +109,11 @@ class PaymentProcessor(Protocol):
 
     def notification(self, payload: bytes, signature: str | None) -> Notification:
         """P4: a notification verified by its signature; NotificationRefused otherwise."""
+        ...
+
+    def forget_customer(self, customer_id: str) -> None:
+        """M5: the customer deleted, with the email it holds; one already gone is done. ProcessorUnavailable when
+        nothing was decided."""
         ...
 
 

@@ -11,6 +11,8 @@ Stripe's documented behaviour this module relies on:
   RateLimitError 429, APIError 5xx and APIConnectionError mean nothing was decided: try again).
 - Off-session payments: https://docs.stripe.com/payments/save-and-reuse (a charge that needs the
   cardholder fails with `authentication_required`).
+- Deleting a customer: https://docs.stripe.com/api/customers/delete (permanent, with the email it holds; a
+  customer already deleted is a 404 `resource_missing`, which a repeated erasure (M5) meets).
 - Webhook signatures: https://docs.stripe.com/webhooks#verify-events (Stripe-Signature, 5-minute tolerance).
 """
 
@@ -142,6 +144,15 @@ class StripeProcessor:
         except UNAVAILABLE as error:
             raise ProcessorUnavailable(f"Stripe did not answer: {type(error).__name__}") from error
         return _result(intent.status, intent.id, intent.last_payment_error)
+
+    def forget_customer(self, customer_id: str) -> None:
+        try:
+            _client().v1.customers.delete(customer_id)
+        except stripe.InvalidRequestError as error:
+            if error.http_status != 404:  # 404: no such customer, an earlier delivery deleted it: done
+                raise
+        except UNAVAILABLE as error:
+            raise ProcessorUnavailable(f"Stripe did not answer: {type(error).__name__}") from error
 
     def notification(self, payload: bytes, signature: str | None) -> Notification:
         secret = _secret(settings().stripe_webhook_secret_name, "Stripe webhook secret")

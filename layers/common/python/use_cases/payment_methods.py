@@ -3,9 +3,9 @@ payment method a member names is their own saved card, usable without them prese
 
 from __future__ import annotations
 
-from shop.errors import PaymentMethodRefused
+from shop.errors import AccountWithdrawn, PaymentMethodRefused
 from shop.payments import CardOnFile, CardSetup, PaymentProcessor
-from shop_aws.dynamodb import payment_customers
+from shop_aws.dynamodb import members, payment_customers
 from shop_aws.runtime import clock, logger, metrics
 
 
@@ -13,6 +13,9 @@ def start_card_setup(member_id: str, email: str, processor: PaymentProcessor) ->
     """P1: the member's customer (made the first time) and a session to save a card in."""
     customer = payment_customers.payment_customer(member_id)
     if customer is None:
+        if "withdrawnAt" in (members.get_member(member_id) or {}):
+            # M5: a token issued before the withdrawal makes no new customer, which nothing would delete.
+            raise AccountWithdrawn("This account has been deleted.")
         made = processor.new_customer(member_id, email)
         customer = payment_customers.keep_payment_customer(member_id, made, clock().now())
         logger.info("payment customer made", extra={"customer": customer})

@@ -1,11 +1,12 @@
 """M5: a member withdraws. Refused while any order is unshipped, listing them. Otherwise the profile's
 personal data is erased, the orders are kept for the accounts but no longer linked to the person, the support
 requests are closed and erased (S1), the cart is deleted (C3), a final email goes to the registered address,
-and the sign-in is deleted from the user pool.
+the sign-in is deleted from the user pool, and the member's customer at the payment processor (P1), if one
+was made, is deleted (the first transaction's outbox event; forget_payment_customer does it).
 
 The database part commits first (the profile is marked withdrawn in the same transaction), so a request
-that fails after it is simply repeated: it finishes the orders left and the sign-in, and sends no second
-email.
+that fails after it is simply repeated: it finishes the orders left and the sign-in, asks again for the
+customer's erasure if it is not done yet, and sends no second email.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from shop.account import check_withdrawal
 from shop.errors import NotFound
 from shop.support_requests import erased
 from shop_aws import cognito
-from shop_aws.dynamodb import carts, members, orders, support_requests
+from shop_aws.dynamodb import carts, members, orders, payment_customers, support_requests
 from shop_aws.dynamodb.outbox import outbox_email
 from shop_aws.runtime import clock, logger, metrics
 
@@ -38,6 +39,10 @@ def withdraw(member_id: str, also: Sequence[dict[str, Any]] = ()) -> int:
         left = orders.all_member_orders(member_id)
         members.erase_orders(member_id, left, now)
         _erase_the_rest(member_id, now)
+        customer = payment_customers.payment_customer(member_id)
+        if customer is not None:
+            # Still kept: its erasure is on its way or was lost; asking again is harmless (a 404 is done).
+            payment_customers.request_erasure(member_id, customer, now)
         cognito.delete_member(member_id)
         logger.info("withdrawal finished", extra={"member_id": member_id, "orders": len(left)})
         return len(left)
@@ -45,7 +50,8 @@ def withdraw(member_id: str, also: Sequence[dict[str, Any]] = ()) -> int:
     check_withdrawal(kept)
     registered = str(profile["email"])
     final = outbox_email(emails.account_withdrawn(registered, str(profile.get("name", ""))), now)
-    members.withdraw_member(member_id, registered, kept, final, now, also=also)
+    erasure = payment_customers.erasure_items(member_id, payment_customers.payment_customer(member_id), now)
+    members.withdraw_member(member_id, registered, kept, final, now, also=[*also, *erasure])
     _erase_the_rest(member_id, now)
     cognito.delete_member(member_id)
     metrics.add_metric(name="MembersWithdrawn", unit="Count", value=1)

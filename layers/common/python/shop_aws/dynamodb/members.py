@@ -72,7 +72,7 @@ def withdraw_member(
     """M5: erase the profile, free the address, send the final email and unlink the orders.
 
     The first transaction holds the profile, the email lock, the final email, what else the withdrawal writes
-    (`also`: the support request it answers, S1) and as many orders as fit;
+    (`also`: the support request it answers, S1; the payment customer's erasure event, P1) and as many orders as fit;
     it commits only if the member has not withdrawn already. Orders that did not fit follow in
     further transactions; were one to fail, a repeated withdrawal finishes them (erase_orders).
     """
