@@ -73,10 +73,14 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Two processes (tests/conftest.py): one runs the tests of the local shops and Chromium, the other the rest.
 pytest: venv browser translator
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
-test: lint typecheck template security pytest
+# Every step at once, as make's jobs: the virtual environments and Chromium are installed side by side, then the
+# static checks run beside pytest. Each step's output is printed whole when it ends; any failure fails make test.
+test:
+	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target lint typecheck template security pytest
 
 run: venv
 	$(PY) -m local start --port $(PORT) --aws-port $(AWS_PORT)
