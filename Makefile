@@ -73,9 +73,8 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# Two processes (tests/conftest.py): one runs the tests of the local shops and Chromium, the other the rest.
 pytest: venv browser translator
-	$(VENV)/bin/pytest -n 2 --dist loadgroup
+	$(VENV)/bin/pytest
 
 # Every step at once, as make's jobs: the virtual environments and Chromium are installed side by side, then the
 # static checks run beside pytest. Each step's output is printed whole when it ends; any failure fails make test.
