@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -28,35 +26,6 @@ os.environ.update(
         "SHOP_STRIPE_API_BASE": "http://127.0.0.1:9",
     }
 )
-
-
-# The tests that start local shops and Chromium (seconds each, shared per package or module).
-SHOP_PACKAGES = [Path(__file__).parent / "e2e", Path(__file__).parent / "browser"]
-
-
-def in_a_shop_package(item: pytest.Item) -> bool:
-    return any(item.path.is_relative_to(package) for package in SHOP_PACKAGES)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (make test: -n 2 --dist loadgroup) the shops' tests run in one process, in order, so each
-    shop and browser starts once as in a plain run; the other process takes the in-process tests meanwhile."""
-    for item in items:
-        if in_a_shop_package(item):
-            item.add_marker(pytest.mark.xdist_group("local-shops"))
-
-
-@functools.cache
-def yield_the_cpu() -> None:
-    os.nice(10)
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A pytest-xdist process running in-process tests gives way to the shops' tests, whose load tests time their
-    requests: on two cores these get the CPU they get in a plain run, and the in-process tests the rest. The group
-    of the shops' tests is the largest unit, so it is handed out, and run, first."""
-    if os.environ.get("PYTEST_XDIST_WORKER") and not in_a_shop_package(item):
-        yield_the_cpu()
 
 
 @pytest.fixture(scope="session")
