@@ -85,14 +85,10 @@ def _claim_text(value: Any) -> str:
 
 
 class Gateway:
-    def __init__(
-        self, stack: Stack, functions: Functions, authorizer: CognitoAuthorizer, answered: Callable[[], None]
-    ) -> None:
-        """`answered` is called after each request is answered: the local stack wakes its pumps with it."""
+    def __init__(self, stack: Stack, functions: Functions, authorizer: CognitoAuthorizer) -> None:
         self.stack = stack
         self.functions = functions
         self.authorizer = authorizer
-        self.answered = answered
         self.routes = [
             _CompiledRoute(route, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", route.path) + "$"))
             for route in stack.template.routes()
@@ -123,9 +119,7 @@ class Gateway:
 
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
-        response = self.handle(request)
-        self.answered()
-        return response(environ, start_response)
+        return self.handle(request)(environ, start_response)
 
     def handle(self, request: Request) -> Response:
         for method, pattern, handler in self.local_routes:

@@ -31,13 +31,6 @@ from shop.clock import SystemClock, iso
 from shop_aws import clients, runtime
 from shop_aws.settings import settings
 
-# The pumps poll the embedded AWS: every 0.05 s while there is work, backing off to 1 s when there is none. An
-# idle shop polling at 0.05 s took 40% of a core, which the tests starting it share. Every answered API request
-# wakes the pumps at once, as most background work starts from one; the rest (delays, retries, schedules) waits
-# at most a second.
-BUSY_PAUSE_SECONDS = 0.05
-IDLE_PAUSE_SECONDS = 1.0
-
 
 class PortTaken(RuntimeError):
     pass
@@ -84,7 +77,6 @@ class LocalStack:
         self.clock = SystemClock()
         self.aws = EmbeddedAws(aws_port)
         self._stop = threading.Event()
-        self._wake = threading.Event()
         self._pumping = threading.Lock()
         self._worker: threading.Thread | None = None
         self.pump_errors = 0
@@ -132,7 +124,7 @@ class LocalStack:
         self.authorizer = CognitoAuthorizer(
             self.aws.endpoint, self.stack.ref("UserPool"), self.stack.ref("UserPoolClient")
         )
-        self.gateway = Gateway(self.stack, self.functions, self.authorizer, answered=self._wake.set)
+        self.gateway = Gateway(self.stack, self.functions, self.authorizer)
         self._add_local_routes()
         # Seed before serving: whoever sees the API answer can sign in as staff and buy the demo catalogue.
         self.products = seed(self.session, self.stack, self.clock.now()) if self.seed_data else []
@@ -144,7 +136,6 @@ class LocalStack:
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
         if self._worker is not None:
             self._worker.join(timeout=10)
         self.gateway.stop()
@@ -166,18 +157,12 @@ class LocalStack:
 
     # ------------------------------------------------------------ background work
     def _work(self) -> None:
-        pause = BUSY_PAUSE_SECONDS
         while not self._stop.is_set():
             with self._pumping:
                 busy = self._pump_round()
                 self.scheduler.tick()
-            if busy:
-                pause = BUSY_PAUSE_SECONDS
-                continue
-            # A wake after the round is never lost: it is cleared only just before the next round.
-            woken = self._wake.wait(pause)
-            self._wake.clear()
-            pause = BUSY_PAUSE_SECONDS if woken else min(pause * 2, IDLE_PAUSE_SECONDS)
+            if not busy:
+                self._stop.wait(0.05)
 
     def pump_all(self) -> int:
         """One round of every background delivery; returns how much work there was."""
