@@ -77,9 +77,10 @@ pytest: venv browser translator
 	$(VENV)/bin/pytest
 
 # Every step at once, as make's jobs: the virtual environments and Chromium are installed side by side, then the
-# static checks run beside pytest. Each step's output is printed whole when it ends; any failure fails make test.
+# static checks run beside pytest. Output is synchronised by line (pytest's progress shows as it goes, so a CI
+# watching for silence sees it); any failure fails make test.
 test:
-	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target lint typecheck template security pytest
+	@$(MAKE) --no-print-directory --jobs=4 --output-sync=line lint typecheck template security pytest
 
 run: venv
 	$(PY) -m local start --port $(PORT) --aws-port $(AWS_PORT)
