@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 from local.client import ShopClient, wait_for
 from local.seed import STAFF_EMAIL, STAFF_PASSWORD
 from tests.browser.axe import assert_accessible
-from tests.e2e.support import cart, new_member, new_product
+from tests.e2e.support import a_dated_preorder, cart, new_member, new_product
 from tests.support.stripe import DECLINED_AT_CHARGE, VISA
 
 
@@ -115,18 +115,7 @@ def test_staff_see_a_failed_payment_listed_with_its_member_and_deadline(
     # rule L4, rule L5
     # given a member's order whose card was declined once its shipping date was confirmed
     email, token = new_member(shop, "failedlist")
-    placed = shop.call(
-        "POST",
-        "/checkout",
-        cart(("miku-winter-2027", 1), card=shop.save_card(token, DECLINED_AT_CHARGE)),
-        token=token,
-        headers={"Idempotency-Key": "failed-list"},
-    )
-    number = placed.body["orders"][0]["orderNumber"]
-    dated = shop.call(
-        "POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff_token
-    )
-    assert dated.status == 202
+    number = a_dated_preorder(shop, staff_token, token, shop.save_card(token, DECLINED_AT_CHARGE), "failed-list")
     shop.wait_for_state(number, token, "PAYMENT_FAILED")
 
     # when staff open the console's orders
@@ -191,18 +180,7 @@ def test_an_order_moves_to_its_new_state_in_the_console_list(page: Page, shop: S
     # rule L7
     # given a member's paid order
     _, token = new_member(shop, "listed")
-    placed = shop.call(
-        "POST",
-        "/checkout",
-        cart(("miku-winter-2027", 1), card=shop.save_card(token, VISA)),
-        token=token,
-        headers={"Idempotency-Key": "listed-paid"},
-    )
-    number = placed.body["orders"][0]["orderNumber"]
-    dated = shop.call(
-        "POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff_token
-    )
-    assert dated.status == 202
+    number = a_dated_preorder(shop, staff_token, token, shop.save_card(token, VISA), "listed-paid")
     shop.wait_for_state(number, token, "PAID")
 
     # when staff list the paid orders, then ship the order and list the shipped ones

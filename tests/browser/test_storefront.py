@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from local.client import ShopClient
 from shop.checkout import SUCCESS_MESSAGE
 from tests.browser.axe import assert_accessible
-from tests.e2e.support import cart, new_member
+from tests.e2e.support import a_dated_preorder, new_member
 from tests.support.stripe import DECLINED_AT_CHARGE, DECLINED_AT_SETUP, VISA
 
 PASSWORD = "Figure#2027a"
@@ -195,18 +195,7 @@ def test_a_member_sees_the_declined_payment_with_its_deadline_pays_again_and_the
     # given a member's pre-order charged, once staff confirmed its date, with a saved card whose charges the bank
     # declines (Stripe's test card 4000 0000 0000 0341)
     email, token = new_member(shop, "declined")
-    placed = shop.call(
-        "POST",
-        "/checkout",
-        cart(("miku-winter-2027", 1), card=shop.save_card(token, DECLINED_AT_CHARGE)),
-        token=token,
-        headers={"Idempotency-Key": "declined-1"},
-    )
-    number = placed.body["orders"][0]["orderNumber"]
-    dated = shop.call(
-        "POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff_token
-    )
-    assert dated.status == 202
+    number = a_dated_preorder(shop, staff_token, token, shop.save_card(token, DECLINED_AT_CHARGE), "declined-1")
     failed = shop.wait_for_state(number, token, "PAYMENT_FAILED")
 
     # when the member signs in and opens the order in My Account

@@ -45,6 +45,20 @@ def new_product(shop: ShopClient, staff_token: str, **changes: Any) -> dict[str,
     return product
 
 
+def a_dated_preorder(shop: ShopClient, staff_token: str, token: str, card: str, key: str) -> str:
+    """The member's pre-order of the seeded figure, its shipping date confirmed by staff, so it is being charged
+    to `card` (L1, P2); returns its number."""
+    body = cart(("miku-winter-2027", 1), card=card)
+    placed = shop.call("POST", "/checkout", body, token=token, headers={"Idempotency-Key": key})
+    assert placed.status == 201, placed
+    number = str(placed.body["orders"][0]["orderNumber"])
+    dated = shop.call(
+        "POST", f"/admin/orders/{number}/shipping-date", {"shippingDate": "2027-06-20"}, token=staff_token
+    )
+    assert dated.status == 202, dated
+    return number
+
+
 def cart(*lines: tuple[str, int], card: str) -> dict[str, Any]:
     """A checkout request paid with `card`, a PaymentMethod the member saved (ShopClient.save_card)."""
     return {

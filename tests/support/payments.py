@@ -102,12 +102,7 @@ class Settlement:
         return sum(self.outcomes_by_function().values())
 
     def queued(self) -> int:
-        sqs = self.shop.session.client("sqs")
-        attributes = sqs.get_queue_attributes(
-            QueueUrl=self.queue.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+        return queued_messages(self.shop, self.queue.queue_url)
 
 
 class CustomerErasures:
@@ -137,12 +132,7 @@ class CustomerErasures:
             sqs.send_message(QueueUrl=self.queue.queue_url, MessageBody=message["Body"])
 
     def queued(self) -> int:
-        sqs = self.shop.session.client("sqs")
-        attributes = sqs.get_queue_attributes(
-            QueueUrl=self.queue.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+        return queued_messages(self.shop, self.queue.queue_url)
 
 
 def webhook(shop: Shop, body: str, signature: str | None) -> Any:
@@ -150,3 +140,12 @@ def webhook(shop: Shop, body: str, signature: str | None) -> Any:
     if signature is not None:
         headers["Stripe-Signature"] = signature
     return shop.call("POST", "/payments/stripe/webhook", body, headers=headers)
+
+
+def queued_messages(shop: Shop, queue_url: str) -> int:
+    """Messages waiting in the queue or being worked (not yet deleted)."""
+    attributes = shop.session.client("sqs").get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
