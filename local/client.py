@@ -105,12 +105,13 @@ class ShopClient:
         *,
         token: str | None = None,
         headers: dict[str, str] | None = None,
+        timeout: float = 30,
     ) -> Reply:
         all_headers = dict(headers or {})
         if token:
             all_headers["Authorization"] = token
         try:
-            response = self.http.request(method, f"{self.url}{path}", json=body, headers=all_headers, timeout=30)
+            response = self.http.request(method, f"{self.url}{path}", json=body, headers=all_headers, timeout=timeout)
         except requests.ConnectionError:
             raise ShopError(f"the local shop at {self.url} stopped answering ({method} {path})") from None
         try:
