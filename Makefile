@@ -76,11 +76,12 @@ browser:
 pytest: venv browser translator
 	$(VENV)/bin/pytest
 
-# Every step at once, as make's jobs: the virtual environments and Chromium are installed side by side, then the
-# static checks run beside pytest. Output is synchronised by line (pytest's progress shows as it goes, so a CI
-# watching for silence sees it); any failure fails make test.
+# Installs side by side, then the static checks side by side (each job's output printed whole when it ends),
+# then pytest on its own, its progress shown as it goes (a CI watching for silence sees it). Any failure stops it.
 test:
-	@$(MAKE) --no-print-directory --jobs=4 --output-sync=line lint typecheck template security pytest
+	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target venv browser translator $(CHECKOV_STAMP)
+	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target lint typecheck template security
+	@$(MAKE) --no-print-directory pytest
 
 run: venv
 	$(PY) -m local start --port $(PORT) --aws-port $(AWS_PORT)
