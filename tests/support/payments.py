@@ -39,12 +39,7 @@ class Settlement:
     def charge_all(self) -> int:
         """Deliver the outbox, charge what is queued, apply the outcomes; returns charges that failed to run."""
         self.shop.deliver_outbox()
-        failed = 0
-        while True:
-            handled, failures = self.queue.pump_once()
-            failed += failures
-            if handled in {0, failures}:
-                break
+        failed = pump_until_idle(self.queue)
         self.apply_outcomes()
         return failed
 
@@ -117,12 +112,7 @@ class CustomerErasures:
         """Deliver the outbox, then each queued erasure once (a failed one is visible again at once, as after
         its visibility timeout); returns how many failed."""
         self.shop.deliver_outbox()
-        failed = 0
-        while True:
-            handled, failures = self.queue.pump_once()
-            failed += failures
-            if handled in {0, failures}:
-                return failed
+        return pump_until_idle(self.queue)
 
     def deliver_again(self) -> None:
         """The queued erasures are each delivered a second time (SQS delivers at least once)."""
@@ -149,3 +139,14 @@ def queued_messages(shop: Shop, queue_url: str) -> int:
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
     return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+def pump_until_idle(queue: QueuePump) -> int:
+    """Hand the queue's messages to its function until none is left but failures (each visible again at once, as
+    after its visibility timeout); returns how many runs failed."""
+    failed = 0
+    while True:
+        handled, failures = queue.pump_once()
+        failed += failures
+        if handled in {0, failures}:
+            return failed
